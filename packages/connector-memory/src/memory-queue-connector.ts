@@ -1,0 +1,53 @@
+import { ConfigError, type Connector, type ConnectorConfig, type QueueConfig, type RawMessage } from "@romeways/core";
+import { MemoryQueue } from "./memory-queue.js";
+
+/** Connector config of the memory connector (the seed's `MemoryConnectorConfig`). */
+export interface MemoryConnectorConfig extends ConnectorConfig {}
+
+/** Queue config of the memory connector (the seed's `MemoryQueueConfig`). */
+export interface MemoryQueueConfig extends QueueConfig {
+  /** The queue to consume; default: `MemoryQueue.named(queueName)`. */
+  queue?: MemoryQueue;
+}
+
+/**
+ * Delivers a `MemoryQueue`. Messages taken but not acknowledged go back to the front of the
+ * queue when the connector stops, so a stop loses nothing.
+ */
+export class MemoryQueueConnector implements Connector {
+  private readonly queue: MemoryQueue;
+  private readonly inFlight = new Set<RawMessage>();
+
+  constructor(_connectorConfig: MemoryConnectorConfig, queueConfig: MemoryQueueConfig, queueName: string) {
+    const queue = queueConfig.queue;
+    if (queue !== undefined && !(queue instanceof MemoryQueue)) {
+      throw new ConfigError("queue must be a MemoryQueue from @romeways/connector-memory", {
+        queueName,
+        connectorName: queueConfig.connectorName,
+        field: "queue",
+      });
+    }
+    this.queue = queue ?? MemoryQueue.named(queueName);
+  }
+
+  async start(): Promise<void> {}
+
+  async getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]> {
+    const messages = await this.queue.take(maxChunkSize, signal);
+    for (const message of messages) this.inFlight.add(message);
+    return messages;
+  }
+
+  async sendMessage(message: RawMessage): Promise<void> {
+    this.queue.putRaw(message);
+  }
+
+  async ack(messages: RawMessage[]): Promise<void> {
+    for (const message of messages) this.inFlight.delete(message);
+  }
+
+  async stop(): Promise<void> {
+    this.queue.putBack([...this.inFlight]);
+    this.inFlight.clear();
+  }
+}

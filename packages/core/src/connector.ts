@@ -1,0 +1,49 @@
+import type { QueueConfig } from "./queue-config.js";
+
+/**
+ * One message as a connector sees it. A connector may return objects carrying more fields
+ * (offsets, receipt handles): core hands the same objects back to `ack`.
+ */
+export interface RawMessage {
+  /** The bytes of the message; `null` for a message without a body (a Kafka tombstone). */
+  body: Uint8Array | null;
+  key?: Uint8Array | string;
+  headers?: Record<string, string>;
+}
+
+/** Settings shared by every connector (the seed's `GenericConnectorConfig`). */
+export interface ConnectorConfig {
+  /** The name queue consumers use to pick this connector. */
+  connectorName: string;
+}
+
+/**
+ * The contract between core and a broker. Core builds one instance per (connector, queue)
+ * and drives it from one poll loop; see "Writing a connector" in the core README.
+ */
+export interface Connector {
+  /** Connect and subscribe. */
+  start(): Promise<void>;
+  /**
+   * Up to `maxChunkSize` messages. May wait for the first one (a long poll) and must
+   * return (an empty array is fine) as soon as `signal` aborts.
+   */
+  getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]>;
+  /**
+   * Publish to this instance's queue. Must also work on an instance that was never
+   * started: core sends dead letters through such an instance.
+   */
+  sendMessage(message: RawMessage): Promise<void>;
+  /** The outcome of these messages is final: they may be forgotten (committed). */
+  ack(messages: RawMessage[]): Promise<void>;
+  /** Release everything; messages taken but not acknowledged must be delivered again. */
+  stop(): Promise<void>;
+}
+
+/** A connector class: core calls `new C(connectorConfig, queueConfig, queueName)`. */
+export interface ConnectorClass<
+  TConnectorConfig extends ConnectorConfig = ConnectorConfig,
+  TQueueConfig extends QueueConfig = QueueConfig,
+> {
+  new (connectorConfig: TConnectorConfig, queueConfig: TQueueConfig, queueName: string): Connector;
+}

@@ -1,0 +1,75 @@
+import type { RawMessage } from "./connector.js";
+
+/**
+ * The resend envelope shared with Python romeways: `{"payload": <string>, "rw_resend_times": <n>}`,
+ * serialised exactly as Python's `json.dumps` does, so both can work on one queue.
+ */
+export interface DecodedBody {
+  payload: string;
+  rwResendTimes: number;
+}
+
+const textDecoder = new TextDecoder("utf-8", { fatal: false });
+const textEncoder = new TextEncoder();
+
+/** Decodes a body as the seed does; undecodable bytes become text with U+FFFD, never an error. */
+export function decodeBody(body: Uint8Array): DecodedBody {
+  const text = textDecoder.decode(body);
+  // Only a JSON object can be an envelope: skip the parse for anything else.
+  if (text.length > 0 && text.charCodeAt(0) === 0x7b /* { */) {
+    const envelope = parseEnvelope(text);
+    if (envelope !== undefined) return envelope;
+  }
+  return { payload: text, rwResendTimes: 0 };
+}
+
+/** The body of a resend: the envelope with the counter one higher. */
+export function encodeResend(payload: string, rwResendTimes: number): Uint8Array {
+  return textEncoder.encode(pythonJsonDumps({ payload, rw_resend_times: rwResendTimes }));
+}
+
+/** A resend of `raw` keeps its key and headers and carries the envelope as body. */
+export function resendOf(raw: RawMessage, payload: string, rwResendTimes: number): RawMessage {
+  const resent: RawMessage = { body: encodeResend(payload, rwResendTimes) };
+  if (raw.key !== undefined) resent.key = raw.key;
+  if (raw.headers !== undefined) resent.headers = { ...raw.headers };
+  return resent;
+}
+
+function parseEnvelope(text: string): DecodedBody | undefined {
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof content !== "object" || content === null || Array.isArray(content)) return undefined;
+  if (!("payload" in content) || !("rw_resend_times" in content)) return undefined;
+  const { payload, rw_resend_times: times } = content as Record<string, unknown>;
+  if (!Number.isSafeInteger(times) || (times as number) < 0) return undefined;
+  return {
+    payload: typeof payload === "string" ? payload : pythonJsonDumps(payload),
+    rwResendTimes: times as number,
+  };
+}
+
+/** `json.dumps` with Python's defaults: `", "` and `": "` separators, non-ASCII escaped. */
+export function pythonJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return escapeNonAscii(JSON.stringify(value));
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).map(
+      ([key, item]) => `${pythonJsonDumps(key)}: ${pythonJsonDumps(item)}`,
+    );
+    return `{${entries.join(", ")}}`;
+  }
+  return "null";
+}
+
+function escapeNonAscii(json: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching every non-ASCII code unit
+  return json.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

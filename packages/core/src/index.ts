@@ -1,0 +1,40 @@
+export { type Clock, systemClock } from "./clock.js";
+export type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "./connector.js";
+export type { Handler } from "./consumer-loop.js";
+export { decodeBody, encodeResend, type DecodedBody } from "./envelope.js";
+export {
+  ConfigError,
+  type ConfigErrorContext,
+  ResendError,
+  RomewaysError,
+  ThrownValueError,
+} from "./errors/index.js";
+export type {
+  ConnectorPhase,
+  DeadLetterReason,
+  MessageDoneEvent,
+  MessageEvent,
+  QueueRef,
+  RomewaysEmitter,
+  RomewaysEventName,
+  RomewaysEvents,
+  WorkerRef,
+} from "./events.js";
+export { createConsoleLogger, type Logger, type LogLevel } from "./logger.js";
+export type { Message } from "./message.js";
+export type { QueueConfig, ResolvedQueueConfig } from "./queue-config.js";
+export {
+  type ConnectorName,
+  type ConnectorTypeMap,
+  getRegisteredConnector,
+  registerConnector,
+} from "./registry.js";
+export {
+  type ConnectorRegistration,
+  createRomeways,
+  type QueueConsumerRegistration,
+  type RegisterByClass,
+  type RegisterByName,
+  type Romeways,
+  type RomewaysOptions,
+} from "./romeways.js";

@@ -1,0 +1,13 @@
+import type { RawMessage } from "./connector.js";
+
+/** What a handler receives. */
+export interface Message {
+  /** The queue this message was taken from. */
+  readonly queueName: string;
+  /** The body as text; for a resent message, the payload inside the resend envelope. */
+  readonly payload: string;
+  /** How many times this message was resent (0 for a fresh message). */
+  readonly rwResendTimes: number;
+  /** The message as the connector delivered it: bytes, key, headers. */
+  readonly raw: RawMessage;
+}
