@@ -1,27 +1,21 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
-
-// Tests import the packages' sources; child-process tests run the built dist instead.
-const alias = {
-  "@romeways/core": src("core"),
-  "@romeways/connector-memory": src("connector-memory"),
-  "@romeways/connector-kafka": src("connector-kafka"),
-  "@romeways/testing": src("testing"),
-};
+import { workspaceAlias } from "./vitest.shared.js";
 
 export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias },
+        resolve: { alias: workspaceAlias },
         test: {
           name: "unit",
-          include: ["packages/{core,connector-memory,testing}/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+          include: [
+            "packages/{core,connector-memory,testing}/test/**/*.test.ts",
+            "examples/*/test/**/*.test.ts",
+          ],
           testTimeout: 20_000,
         },
       },
+      // "packages/connector-kafka/vitest.config.ts" joins here once it exists.
     ],
   },
 });

@@ -1,0 +1,11 @@
+import { fileURLToPath } from "node:url";
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+/** Tests import the packages' sources; child-process tests run the built dist instead. */
+export const workspaceAlias = {
+  "@romeways/core": src("core"),
+  "@romeways/connector-memory": src("connector-memory"),
+  "@romeways/connector-kafka": src("connector-kafka"),
+  "@romeways/testing": src("testing"),
+};
