@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string) =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
 /** Tests import the packages' sources; child-process tests run the built dist instead. */
 export const workspaceAlias = {

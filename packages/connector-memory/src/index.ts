@@ -1,8 +1,12 @@
 import { registerConnector } from "@romeways/core";
-import { type MemoryConnectorConfig, MemoryQueueConnector, type MemoryQueueConfig } from "./memory-queue-connector.js";
+import {
+  type MemoryConnectorConfig,
+  type MemoryQueueConfig,
+  MemoryQueueConnector,
+} from "./memory-queue-connector.js";
 
 export { MemoryQueue, type PutOptions } from "./memory-queue.js";
-export { type MemoryConnectorConfig, MemoryQueueConnector, type MemoryQueueConfig };
+export { type MemoryConnectorConfig, type MemoryQueueConfig, MemoryQueueConnector };
 
 declare module "@romeways/core" {
   interface ConnectorTypeMap {

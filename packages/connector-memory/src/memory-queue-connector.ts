@@ -1,4 +1,10 @@
-import { ConfigError, type Connector, type ConnectorConfig, type QueueConfig, type RawMessage } from "@romeways/core";
+import {
+  ConfigError,
+  type Connector,
+  type ConnectorConfig,
+  type QueueConfig,
+  type RawMessage,
+} from "@romeways/core";
 import { MemoryQueue } from "./memory-queue.js";
 
 /** Connector config of the memory connector (the seed's `MemoryConnectorConfig`). */
@@ -18,7 +24,11 @@ export class MemoryQueueConnector implements Connector {
   private readonly queue: MemoryQueue;
   private readonly inFlight = new Set<RawMessage>();
 
-  constructor(_connectorConfig: MemoryConnectorConfig, queueConfig: MemoryQueueConfig, queueName: string) {
+  constructor(
+    _connectorConfig: MemoryConnectorConfig,
+    queueConfig: MemoryQueueConfig,
+    queueName: string,
+  ) {
     const queue = queueConfig.queue;
     if (queue !== undefined && !(queue instanceof MemoryQueue)) {
       throw new ConfigError("queue must be a MemoryQueue from @romeways/connector-memory", {

@@ -44,7 +44,9 @@ export class MemoryQueue {
     if (typeof body !== "string" && !(body instanceof Uint8Array)) {
       throw new TypeError(`MemoryQueue.put takes a string or a Uint8Array, got ${typeof body}`);
     }
-    const message: RawMessage = { body: typeof body === "string" ? textEncoder.encode(body) : body };
+    const message: RawMessage = {
+      body: typeof body === "string" ? textEncoder.encode(body) : body,
+    };
     if (options.key !== undefined) message.key = options.key;
     if (options.headers !== undefined) message.headers = options.headers;
     this.putRaw(message);

@@ -130,15 +130,24 @@ export class ConsumerLoop {
       return this.settleFailure(message, thrown, performance.now() - started);
     }
     if (events.listenerCount("message:handled") > 0) {
-      events.emit("message:handled", { ...this.ref, message, durationMs: performance.now() - started });
+      events.emit("message:handled", {
+        ...this.ref,
+        message,
+        durationMs: performance.now() - started,
+      });
     }
     this.finish(raw);
   }
 
-  private async settleFailure(message: Message, thrown: unknown, durationMs: number): Promise<void> {
+  private async settleFailure(
+    message: Message,
+    thrown: unknown,
+    durationMs: number,
+  ): Promise<void> {
     const { config, events, logger, connector } = this.options;
     const error = toError(thrown);
-    if (!ResendError.isInstance(thrown)) return this.deadLetter(message, error, "failed", durationMs);
+    if (!ResendError.isInstance(thrown))
+      return this.deadLetter(message, error, "failed", durationMs);
     const { maxResends } = config;
     if (maxResends !== undefined && message.rwResendTimes >= maxResends) {
       const exhausted = new RomewaysError(
@@ -149,7 +158,8 @@ export class ConsumerLoop {
       return this.deadLetter(message, exhausted, "max-resends", durationMs);
     }
     const resendTimes = message.rwResendTimes + 1;
-    if (!(await this.publish(connector, resendOf(message.raw, message.payload, resendTimes)))) return;
+    if (!(await this.publish(connector, resendOf(message.raw, message.payload, resendTimes))))
+      return;
     logger.debug({ ...this.ref, resendTimes, error: error.message }, "message resent");
     if (events.listenerCount("message:resent") > 0) {
       events.emit("message:resent", { ...this.ref, message, durationMs, error, resendTimes });
@@ -230,7 +240,10 @@ export class ConsumerLoop {
 
   private reportConnectorError(phase: ConnectorPhase, thrown: unknown): void {
     const error = toError(thrown);
-    this.options.logger.error({ ...this.ref, phase, error }, `connector ${phase} failed: ${error.message}`);
+    this.options.logger.error(
+      { ...this.ref, phase, error },
+      `connector ${phase} failed: ${error.message}`,
+    );
     this.options.events.emit("connector:error", { ...this.ref, phase, error });
   }
 

@@ -70,6 +70,8 @@ export function pythonJsonDumps(value: unknown): string {
 }
 
 function escapeNonAscii(json: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching every non-ASCII code unit
-  return json.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return json.replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from "eventemitter3";
-import type { Message } from "./message.js";
 import type { RawMessage } from "./connector.js";
+import type { Message } from "./message.js";
 
 /** Names the connector and queue an event is about. */
 export interface QueueRef {

@@ -45,7 +45,10 @@ export function resolveQueueConfig<T extends QueueConfig>(
   const resolved = { ...queueConfigDefaults, ...stripUndefined(config) } as T & ResolvedQueueConfig;
   const { frequency, maxChunkSize, sequential, maxResends, deadLetterQueue } = resolved;
   if (typeof frequency !== "number" || !Number.isFinite(frequency) || frequency < 0) {
-    fail("frequency", `frequency must be a finite number of seconds >= 0, got ${String(frequency)}`);
+    fail(
+      "frequency",
+      `frequency must be a finite number of seconds >= 0, got ${String(frequency)}`,
+    );
   }
   if (!Number.isInteger(maxChunkSize) || maxChunkSize < 1) {
     fail("maxChunkSize", `maxChunkSize must be an integer >= 1, got ${String(maxChunkSize)}`);
@@ -68,7 +71,5 @@ export function resolveQueueConfig<T extends QueueConfig>(
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -73,7 +73,11 @@ export interface Romeways {
     readonly connectors: readonly ConnectorRegistration[];
   };
   /** Registers `handler` for `queueName` (the seed's `queue_consumer`); returns the handler. */
-  queueConsumer<Q extends QueueConfig, H extends Handler>(queueName: string, config: Q, handler: H): H;
+  queueConsumer<Q extends QueueConfig, H extends Handler>(
+    queueName: string,
+    config: Q,
+    handler: H,
+  ): H;
   /** Registers a connector (the seed's `connector_register`). */
   connectorRegister<K extends keyof ConnectorTypeMap>(options: RegisterByName<K>): void;
   connectorRegister<C extends ConnectorConfig>(options: RegisterByClass<C>): void;
@@ -126,7 +130,11 @@ class RomewaysApp implements Romeways {
     return { consumers: this.consumers, connectors: this.connectors };
   }
 
-  queueConsumer<Q extends QueueConfig, H extends Handler>(queueName: string, config: Q, handler: H): H {
+  queueConsumer<Q extends QueueConfig, H extends Handler>(
+    queueName: string,
+    config: Q,
+    handler: H,
+  ): H {
     this.assertIdle("queueConsumer");
     const resolved = resolveQueueConfig(queueName, config);
     if (typeof handler !== "function") {
@@ -149,7 +157,9 @@ class RomewaysApp implements Romeways {
     return handler;
   }
 
-  connectorRegister(options: RegisterCommon & { connector: unknown; config: ConnectorConfig }): void {
+  connectorRegister(
+    options: RegisterCommon & { connector: unknown; config: ConnectorConfig },
+  ): void {
     this.assertIdle("connectorRegister");
     const connectorName = options?.config?.connectorName;
     if (typeof connectorName !== "string" || connectorName.length === 0) {
@@ -167,7 +177,10 @@ class RomewaysApp implements Romeways {
     const spawnProcess = options.spawnProcess ?? false;
     const workers = options.workers ?? 1;
     if (typeof spawnProcess !== "boolean") {
-      throw new ConfigError("spawnProcess must be true or false", { connectorName, field: "spawnProcess" });
+      throw new ConfigError("spawnProcess must be true or false", {
+        connectorName,
+        field: "spawnProcess",
+      });
     }
     if (!Number.isInteger(workers) || workers < 1) {
       throw new ConfigError(`workers must be an integer >= 1, got ${String(workers)}`, {
@@ -181,14 +194,20 @@ class RomewaysApp implements Romeways {
         { connectorName, field: "spawnProcess" },
       );
     }
-    this.connectors.push({ connectorName, connector, config: options.config, spawnProcess, workers });
+    this.connectors.push({
+      connectorName,
+      connector,
+      config: options.config,
+      spawnProcess,
+      workers,
+    });
   }
 
   async start(): Promise<void> {
     this.assertIdle("start");
     this.checkEveryConsumerHasAConnector();
-    this.state = "starting";
     const queues = this.consumers.map((consumer) => this.buildQueue(consumer));
+    this.state = "starting";
     const results = await Promise.allSettled(
       queues.map(async (queue) => {
         await queue.connector.start();
@@ -202,9 +221,13 @@ class RomewaysApp implements Romeways {
       await Promise.all(started.map((queue) => this.stopConnectors(queue)));
       this.state = "stopped";
       const error = toError(failure.reason);
-      throw new RomewaysError("ROMEWAYS_CONNECTOR_START", `a connector failed to start: ${error.message}`, {
-        cause: error,
-      });
+      throw new RomewaysError(
+        "ROMEWAYS_CONNECTOR_START",
+        `a connector failed to start: ${error.message}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.running = queues;
     for (const queue of queues) queue.loop.start();
@@ -328,7 +351,9 @@ class RomewaysApp implements Romeways {
 
   private assertIdle(operation: string): void {
     if (this.state !== "idle") {
-      throw new ConfigError(`${operation}() must be called before start(); the app is ${this.state}`);
+      throw new ConfigError(
+        `${operation}() must be called before start(); the app is ${this.state}`,
+      );
     }
   }
 }
@@ -338,7 +363,10 @@ function resolveConnectorClass(connector: unknown, connectorName: string): Conne
   if (typeof connector === "string") {
     const registered = getRegisteredConnector(connector);
     if (registered !== undefined) return registered;
-    const known = registeredConnectorNames().map((n) => `"${n}"`).join(", ") || "none";
+    const known =
+      registeredConnectorNames()
+        .map((n) => `"${n}"`)
+        .join(", ") || "none";
     throw new ConfigError(
       `unknown connector "${connector}" (registered: ${known}); import its package first, e.g. import "@romeways/connector-${connector}"`,
       { connectorName, field: "connector" },

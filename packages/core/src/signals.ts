@@ -6,7 +6,9 @@ const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGT
  * settles, the signal is raised again if nobody else listens, so the process ends as it
  * would have without romeways. Returns a function that removes the listeners.
  */
-export function handleShutdownSignals(onSignal: (signal: NodeJS.Signals) => Promise<void>): () => void {
+export function handleShutdownSignals(
+  onSignal: (signal: NodeJS.Signals) => Promise<void>,
+): () => void {
   let received: NodeJS.Signals | undefined;
   const listener = (signal: NodeJS.Signals) => {
     if (received !== undefined) {
