@@ -113,6 +113,7 @@ class RomewaysApp implements Romeways {
   private running: RunningQueue[] = [];
   private stopping: Promise<void> | undefined;
   private disposeSignals: (() => void) | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RomewaysOptions) {
     this.logger = options.logger ?? createConsoleLogger();
@@ -230,6 +231,8 @@ class RomewaysApp implements Romeways {
       );
     }
     this.running = queues;
+    // A consumer runs until stopped, even when no socket or timer holds the process open.
+    this.keepAlive = setInterval(() => {}, 2 ** 30);
     for (const queue of queues) queue.loop.start();
     this.state = "running";
     if (this.options.handleSignals !== false) {
@@ -273,6 +276,7 @@ class RomewaysApp implements Romeways {
     }
     await Promise.all(this.running.map((queue) => this.stopConnectors(queue)));
     this.disposeSignals?.();
+    clearInterval(this.keepAlive);
     this.state = "stopped";
     this.events.emit("app:stopped", { drained: allDrained });
   }
