@@ -21,6 +21,8 @@ export interface MemoryQueueConfig extends QueueConfig {
  * queue when the connector stops, so a stop loses nothing.
  */
 export class MemoryQueueConnector implements Connector {
+  /** The queues live in the process that created them: workers use the parent's over IPC. */
+  static readonly hostedInParent = true;
   private readonly queue: MemoryQueue;
   private readonly inFlight = new Set<RawMessage>();
 

@@ -46,4 +46,10 @@ export interface ConnectorClass<
   TQueueConfig extends QueueConfig = QueueConfig,
 > {
   new (connectorConfig: TConnectorConfig, queueConfig: TQueueConfig, queueName: string): Connector;
+  /**
+   * true when the connector's state lives in the process that created it (an in-memory
+   * queue): with `spawnProcess`, workers then reach the parent's instances over IPC instead
+   * of building their own.
+   */
+  readonly hostedInParent?: boolean;
 }

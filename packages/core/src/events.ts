@@ -53,5 +53,59 @@ export interface RomewaysEvents {
 
 export type RomewaysEventName = keyof RomewaysEvents;
 
-/** The typed lifecycle emitter. */
-export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {}
+type Listener<T extends RomewaysEventName> = EventEmitter.EventListener<RomewaysEvents, T>;
+
+/**
+ * The typed lifecycle emitter. It reports listener changes so that worker processes forward
+ * only the events somebody in the parent listens to.
+ */
+export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
+  /** Called after listeners were added or removed; set by the worker supervisor. */
+  onListenersChanged: (() => void) | undefined;
+
+  override on<T extends RomewaysEventName>(event: T, fn: Listener<T>, context?: unknown): this {
+    super.on(event, fn, context);
+    this.onListenersChanged?.();
+    return this;
+  }
+
+  override addListener<T extends RomewaysEventName>(
+    event: T,
+    fn: Listener<T>,
+    context?: unknown,
+  ): this {
+    return this.on(event, fn, context);
+  }
+
+  override once<T extends RomewaysEventName>(event: T, fn: Listener<T>, context?: unknown): this {
+    super.once(event, fn, context);
+    this.onListenersChanged?.();
+    return this;
+  }
+
+  override removeListener<T extends RomewaysEventName>(
+    event: T,
+    fn?: Listener<T>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    super.removeListener(event, fn, context, once);
+    this.onListenersChanged?.();
+    return this;
+  }
+
+  override off<T extends RomewaysEventName>(
+    event: T,
+    fn?: Listener<T>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    return this.removeListener(event, fn, context, once);
+  }
+
+  override removeAllListeners(event?: RomewaysEventName): this {
+    super.removeAllListeners(event);
+    this.onListenersChanged?.();
+    return this;
+  }
+}

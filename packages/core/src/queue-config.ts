@@ -73,3 +73,9 @@ export function resolveQueueConfig<T extends QueueConfig>(
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** A dead-letter queue is addressed by name alone: only the generic fields go with it. */
+export function deadLetterQueueConfig(config: ResolvedQueueConfig): ResolvedQueueConfig {
+  const { connectorName, frequency, maxChunkSize, sequential } = config;
+  return { connectorName, frequency, maxChunkSize, sequential };
+}

@@ -1,8 +1,8 @@
 import { type Clock, systemClock } from "./clock.js";
-import type { Connector, ConnectorClass, ConnectorConfig } from "./connector.js";
-import { ConsumerLoop, type Handler } from "./consumer-loop.js";
+import type { ConnectorClass, ConnectorConfig } from "./connector.js";
+import type { Handler } from "./consumer-loop.js";
 import { ConfigError, RomewaysError, toError } from "./errors/index.js";
-import { type QueueRef, RomewaysEmitter } from "./events.js";
+import { RomewaysEmitter } from "./events.js";
 import { createConsoleLogger, type Logger } from "./logger.js";
 import { type QueueConfig, type ResolvedQueueConfig, resolveQueueConfig } from "./queue-config.js";
 import {
@@ -10,7 +10,20 @@ import {
   getRegisteredConnector,
   registeredConnectorNames,
 } from "./registry.js";
+import {
+  buildRunningQueue,
+  type ConnectorFactory,
+  type QueueDeps,
+  type RunningQueue,
+  startRunningQueues,
+  stopRunningQueue,
+} from "./running-queue.js";
 import { handleShutdownSignals } from "./signals.js";
+import { serializeError } from "./workers/ipc-messages.js";
+import { RemoteConnector } from "./workers/remote-connector.js";
+import { Supervisor } from "./workers/supervisor.js";
+import { WorkerChannel } from "./workers/worker-channel.js";
+import { currentWorker } from "./workers/worker-env.js";
 
 export interface RomewaysOptions {
   /** pino or any logger of that shape. Default: console, warnings and errors only. */
@@ -87,13 +100,6 @@ export interface Romeways {
   stop(): Promise<void>;
 }
 
-interface RunningQueue {
-  ref: QueueRef;
-  loop: ConsumerLoop;
-  connector: Connector;
-  deadLetter: Connector | undefined;
-}
-
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 
 /** Creates a romeways app. */
@@ -103,21 +109,21 @@ export function createRomeways(options: RomewaysOptions = {}): Romeways {
 
 class RomewaysApp implements Romeways {
   readonly events = new RomewaysEmitter();
-  readonly isWorker = false;
+  readonly isWorker = currentWorker() !== undefined;
   private readonly consumers: QueueConsumerRegistration[] = [];
   private readonly connectors: ConnectorRegistration[] = [];
-  private readonly logger: Logger;
-  private readonly clock: Clock;
+  private readonly deps: QueueDeps;
   private readonly shutdownTimeoutMs: number;
   private state: State = "idle";
   private running: RunningQueue[] = [];
+  private supervisors: Supervisor[] = [];
   private stopping: Promise<void> | undefined;
   private disposeSignals: (() => void) | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RomewaysOptions) {
-    this.logger = options.logger ?? createConsoleLogger();
-    this.clock = options.clock ?? systemClock;
+    const logger = options.logger ?? createConsoleLogger();
+    this.deps = { events: this.events, logger, clock: options.clock ?? systemClock };
     const timeout = options.shutdownTimeoutMs ?? 30_000;
     if (!Number.isFinite(timeout) || timeout < 0) {
       throw new ConfigError(`shutdownTimeoutMs must be a number >= 0, got ${String(timeout)}`, {
@@ -189,12 +195,6 @@ class RomewaysApp implements Romeways {
         field: "workers",
       });
     }
-    if (spawnProcess) {
-      throw new ConfigError(
-        "spawnProcess is not supported by this version of @romeways/core; register without it to run in this process",
-        { connectorName, field: "spawnProcess" },
-      );
-    }
     this.connectors.push({
       connectorName,
       connector,
@@ -207,21 +207,34 @@ class RomewaysApp implements Romeways {
   async start(): Promise<void> {
     this.assertIdle("start");
     this.checkEveryConsumerHasAConnector();
-    const queues = this.consumers.map((consumer) => this.buildQueue(consumer));
-    this.state = "starting";
-    const results = await Promise.allSettled(
-      queues.map(async (queue) => {
-        await queue.connector.start();
-        this.events.emit("connector:started", queue.ref);
-        return queue;
-      }),
-    );
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failure !== undefined) {
-      const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-      await Promise.all(started.map((queue) => this.stopConnectors(queue)));
+    const worker = currentWorker();
+    const channel =
+      worker === undefined ? undefined : new WorkerChannel(this.events, () => this.stop());
+    try {
+      if (
+        worker !== undefined &&
+        !this.connectors.some((c) => c.connectorName === worker.connectorName)
+      ) {
+        throw new ConfigError(
+          "this worker's connector is not registered in the worker: register the same connectors in every process",
+          {
+            connectorName: worker.connectorName,
+          },
+        );
+      }
+      const local = this.connectors.filter((c) =>
+        worker === undefined ? !c.spawnProcess : c.connectorName === worker.connectorName,
+      );
+      const queues = local.flatMap((registration) => this.buildQueues(registration, channel));
+      this.state = "starting";
+      await startRunningQueues(queues, this.deps);
+      this.running = queues;
+      if (worker === undefined) await this.startSupervisors();
+    } catch (thrown) {
       this.state = "stopped";
-      const error = toError(failure.reason);
+      const error = toError(thrown);
+      channel?.send({ type: "start-failed", error: serializeError(error) });
+      if (ConfigError.isInstance(error) || RomewaysError.isInstance(error)) throw error;
       throw new RomewaysError(
         "ROMEWAYS_CONNECTOR_START",
         `a connector failed to start: ${error.message}`,
@@ -230,14 +243,14 @@ class RomewaysApp implements Romeways {
         },
       );
     }
-    this.running = queues;
     // A consumer runs until stopped, even when no socket or timer holds the process open.
     this.keepAlive = setInterval(() => {}, 2 ** 30);
-    for (const queue of queues) queue.loop.start();
+    for (const queue of this.running) queue.loop.start();
     this.state = "running";
     if (this.options.handleSignals !== false) {
       this.disposeSignals = handleShutdownSignals((signal) => this.shutdown("signal", signal));
     }
+    channel?.send({ type: "ready" });
     this.events.emit("app:started", {
       connectors: this.connectors.map((c) => c.connectorName),
       queues: this.consumers.map((c) => c.queueName),
@@ -261,6 +274,7 @@ class RomewaysApp implements Romeways {
   private async drainAndStop(reason: "stop" | "signal", signal?: NodeJS.Signals): Promise<void> {
     this.state = "stopping";
     this.events.emit("app:stopping", signal === undefined ? { reason } : { reason, signal });
+    const workersStopped = Promise.all(this.supervisors.map((supervisor) => supervisor.stop()));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.shutdownTimeoutMs);
@@ -269,63 +283,55 @@ class RomewaysApp implements Romeways {
     clearTimeout(timer);
     const allDrained = drained.every(Boolean);
     if (!allDrained) {
-      this.logger.warn(
+      this.deps.logger.warn(
         { shutdownTimeoutMs: this.shutdownTimeoutMs },
         "handlers still running at the shutdown deadline: their messages were not acknowledged and will be delivered again",
       );
     }
-    await Promise.all(this.running.map((queue) => this.stopConnectors(queue)));
+    await Promise.all(this.running.map((queue) => stopRunningQueue(queue, this.deps)));
+    await workersStopped;
     this.disposeSignals?.();
     clearInterval(this.keepAlive);
     this.state = "stopped";
     this.events.emit("app:stopped", { drained: allDrained });
   }
 
-  private buildQueue(consumer: QueueConsumerRegistration): RunningQueue {
-    const registration = this.connectorFor(consumer);
-    const { connector: Connector, config: connectorConfig } = registration;
-    const { queueName, config } = consumer;
-    const ref = { connectorName: config.connectorName, queueName };
-    const connector = new Connector(connectorConfig, config, queueName);
-    // A dead-letter queue is addressed by name alone: only the generic fields go with it.
-    const deadLetter =
-      config.deadLetterQueue === undefined
-        ? undefined
-        : new Connector(
-            connectorConfig,
-            {
-              connectorName: config.connectorName,
-              frequency: config.frequency,
-              maxChunkSize: config.maxChunkSize,
-              sequential: config.sequential,
-            },
-            config.deadLetterQueue,
-          );
-    const loop = new ConsumerLoop({
-      queueName,
-      config,
-      handler: consumer.handler,
-      connector,
-      deadLetter,
-      events: this.events,
-      logger: this.logger,
-      clock: this.clock,
-    });
-    return { ref, loop, connector, deadLetter };
+  private buildQueues(
+    registration: ConnectorRegistration,
+    channel: WorkerChannel | undefined,
+  ): RunningQueue[] {
+    const { connector: Connector, config: connectorConfig, connectorName } = registration;
+    const makeConnector: ConnectorFactory =
+      channel !== undefined && Connector.hostedInParent === true
+        ? (_config, queueName, role) => new RemoteConnector(channel.callParent, queueName, role)
+        : (queueConfig, queueName) => new Connector(connectorConfig, queueConfig, queueName);
+    return this.consumers
+      .filter((consumer) => consumer.config.connectorName === connectorName)
+      .map(({ queueName, config, handler }) =>
+        buildRunningQueue(queueName, config, handler, makeConnector, this.deps),
+      );
   }
 
-  private async stopConnectors(queue: RunningQueue): Promise<void> {
-    for (const connector of [queue.connector, queue.deadLetter]) {
-      if (connector === undefined) continue;
-      try {
-        await connector.stop();
-      } catch (thrown) {
-        const error = toError(thrown);
-        this.logger.error({ ...queue.ref, error }, `connector stop failed: ${error.message}`);
-        this.events.emit("connector:error", { ...queue.ref, phase: "stop", error });
-      }
+  private async startSupervisors(): Promise<void> {
+    for (const registration of this.connectors.filter((c) => c.spawnProcess)) {
+      const queues = new Map(
+        this.consumers
+          .filter((c) => c.config.connectorName === registration.connectorName)
+          .map((c) => [c.queueName, c.config] as const),
+      );
+      const supervisor = new Supervisor({
+        registration: {
+          ...registration,
+          queues,
+          hostedInParent: registration.connector.hostedInParent === true,
+        },
+        events: this.events,
+        logger: this.deps.logger,
+        shutdownTimeoutMs: this.shutdownTimeoutMs,
+      });
+      this.supervisors.push(supervisor);
+      await supervisor.start();
     }
-    this.events.emit("connector:stopped", queue.ref);
   }
 
   private connectorFor(consumer: QueueConsumerRegistration): ConnectorRegistration {
@@ -345,7 +351,7 @@ class RomewaysApp implements Romeways {
     for (const consumer of this.consumers) this.connectorFor(consumer);
     for (const registration of this.connectors) {
       if (!this.consumers.some((c) => c.config.connectorName === registration.connectorName)) {
-        this.logger.warn(
+        this.deps.logger.warn(
           { connectorName: registration.connectorName },
           "connector registered but no queue consumer uses it",
         );

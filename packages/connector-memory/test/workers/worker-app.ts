@@ -1,0 +1,66 @@
+// A program whose memory consumer runs in worker processes. Each line it prints is JSON.
+// Env: WORKERS (default 1), MESSAGES (default 0), MODE ("echo" | "resend" | "cpu" | "hold").
+import { MemoryQueue, MemoryQueueConnector } from "@romeways/connector-memory";
+import { createRomeways, ResendError } from "@romeways/core";
+
+const workers = Number(process.env.WORKERS ?? 1);
+const messages = Number(process.env.MESSAGES ?? 0);
+const mode = process.env.MODE ?? "echo";
+const print = (line: object) =>
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, ...line })}\n`);
+
+const romeways = createRomeways({
+  shutdownTimeoutMs: 10_000,
+  logger: { debug() {}, info() {}, warn() {}, error() {} },
+});
+const queue = new MemoryQueue();
+
+romeways.queueConsumer(
+  "jobs",
+  { connectorName: "mem", maxChunkSize: 50, queue },
+  async (message) => {
+    if (mode === "resend" && message.rwResendTimes === 0) throw new ResendError("once more");
+    if (mode === "cpu") {
+      const until = performance.now() + 1;
+      while (performance.now() < until) {}
+    }
+    if (mode === "hold") {
+      print({ holding: message.payload });
+      await new Promise((resolve) => romeways.events.once("app:stopping", resolve));
+    }
+    print({ handled: message.payload, times: message.rwResendTimes });
+  },
+);
+romeways.connectorRegister({
+  connector: MemoryQueueConnector,
+  config: { connectorName: "mem" },
+  spawnProcess: true,
+  workers,
+});
+
+if (!romeways.isWorker) {
+  romeways.events.on("worker:started", (e) =>
+    print({ event: "worker:started", worker: e.pid, index: e.workerIndex }),
+  );
+  romeways.events.on("worker:exited", (e) =>
+    print({ event: "worker:exited", worker: e.pid, signal: e.signal, code: e.code }),
+  );
+  romeways.events.on("worker:restarted", (e) =>
+    print({ event: "worker:restarted", worker: e.pid, attempt: e.attempt }),
+  );
+  romeways.events.on("message:resent", (e) =>
+    print({ event: "message:resent", payload: e.message.payload }),
+  );
+  romeways.events.on("app:stopped", (e) =>
+    print({ event: "app:stopped", drained: e.drained, left: queue.size }),
+  );
+  process.on("message", (command: string) => {
+    if (command === "stop") void romeways.stop();
+  });
+}
+
+await romeways.start();
+if (!romeways.isWorker) {
+  print({ event: "parent:started", parent: process.pid });
+  for (let i = 0; i < messages; i++) queue.put(String(i));
+}

@@ -1,0 +1,75 @@
+import type { Clock } from "./clock.js";
+import type { Connector } from "./connector.js";
+import { ConsumerLoop, type Handler } from "./consumer-loop.js";
+import { toError } from "./errors/index.js";
+import type { QueueRef, RomewaysEmitter } from "./events.js";
+import type { Logger } from "./logger.js";
+import { deadLetterQueueConfig, type ResolvedQueueConfig } from "./queue-config.js";
+
+/** Builds the connector instance for a queue; in a worker it may be a proxy to the parent. */
+export type ConnectorFactory = (
+  queueConfig: ResolvedQueueConfig,
+  queueName: string,
+  role: "consumer" | "dead-letter",
+) => Connector;
+
+export interface RunningQueue {
+  ref: QueueRef;
+  loop: ConsumerLoop;
+  connector: Connector;
+  deadLetter: Connector | undefined;
+}
+
+export interface QueueDeps {
+  events: RomewaysEmitter;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** One consumer's connector (plus its dead-letter connector) and poll loop, not started yet. */
+export function buildRunningQueue(
+  queueName: string,
+  config: ResolvedQueueConfig,
+  handler: Handler,
+  makeConnector: ConnectorFactory,
+  deps: QueueDeps,
+): RunningQueue {
+  const connector = makeConnector(config, queueName, "consumer");
+  const deadLetter =
+    config.deadLetterQueue === undefined
+      ? undefined
+      : makeConnector(deadLetterQueueConfig(config), config.deadLetterQueue, "dead-letter");
+  const loop = new ConsumerLoop({ queueName, config, handler, connector, deadLetter, ...deps });
+  return { ref: { connectorName: config.connectorName, queueName }, loop, connector, deadLetter };
+}
+
+/** Starts every queue's connector; on a failure stops those that started and rethrows. */
+export async function startRunningQueues(queues: RunningQueue[], deps: QueueDeps): Promise<void> {
+  const results = await Promise.allSettled(
+    queues.map(async (queue) => {
+      await queue.connector.start();
+      deps.events.emit("connector:started", queue.ref);
+      return queue;
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure === undefined) return;
+  const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  await Promise.all(started.map((queue) => stopRunningQueue(queue, deps)));
+  throw failure.reason;
+}
+
+/** Stops a queue's connectors; failures are reported, never thrown. */
+export async function stopRunningQueue(queue: RunningQueue, deps: QueueDeps): Promise<void> {
+  for (const connector of [queue.connector, queue.deadLetter]) {
+    if (connector === undefined) continue;
+    try {
+      await connector.stop();
+    } catch (thrown) {
+      const error = toError(thrown);
+      deps.logger.error({ ...queue.ref, error }, `connector stop failed: ${error.message}`);
+      deps.events.emit("connector:error", { ...queue.ref, phase: "stop", error });
+    }
+  }
+  deps.events.emit("connector:stopped", queue.ref);
+}

@@ -1,0 +1,122 @@
+import type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "../connector.js";
+import { RomewaysError } from "../errors/index.js";
+import { deadLetterQueueConfig, type ResolvedQueueConfig } from "../queue-config.js";
+import type { HostCall, WireMessage } from "./ipc-messages.js";
+
+interface HostedConnector {
+  connector: Connector;
+  /** Delivered to the worker and not acknowledged yet, by wire id. */
+  delivered: Map<number, RawMessage>;
+}
+
+/** What a host needs to build connectors the way the parent's app would. */
+export interface HostedRegistration {
+  connectorName: string;
+  connector: ConnectorClass;
+  config: ConnectorConfig;
+  queues: ReadonlyMap<string, ResolvedQueueConfig>;
+}
+
+/**
+ * Parent side of a connector whose state lives in the parent (`hostedInParent`, e.g. the
+ * memory queue). One host per worker process: when the worker dies, `close()` stops its
+ * connectors, which puts back every message it took and never acknowledged.
+ */
+export class ConnectorHost {
+  private readonly hosted = new Map<number, HostedConnector>();
+  private readonly pendingPolls = new Map<number, AbortController>();
+  private nextHandle = 1;
+  private nextMessageId = 1;
+  private closed = false;
+
+  constructor(private readonly registration: HostedRegistration) {}
+
+  async serve(callId: number, call: HostCall): Promise<unknown> {
+    if (this.closed)
+      throw new RomewaysError("ROMEWAYS_WORKER_GONE", "the worker's connector host is closed");
+    if (call.method === "open") return this.open(call.queueName, call.role);
+    const hosted = this.hosted.get(call.handle);
+    if (hosted === undefined)
+      throw new RomewaysError("ROMEWAYS_WORKER_HANDLE", `no hosted connector ${call.handle}`);
+    switch (call.method) {
+      case "start":
+        return hosted.connector.start();
+      case "getMessages":
+        return this.getMessages(callId, hosted, call.maxChunkSize);
+      case "sendMessage":
+        return hosted.connector.sendMessage(call.message);
+      case "ack": {
+        const messages = call.ids.flatMap((id) => {
+          const message = hosted.delivered.get(id);
+          hosted.delivered.delete(id);
+          return message === undefined ? [] : [message];
+        });
+        return hosted.connector.ack(messages);
+      }
+      case "stop":
+        this.hosted.delete(call.handle);
+        return hosted.connector.stop();
+    }
+  }
+
+  /** Lets a waiting poll of the worker return at once. */
+  abort(callId: number): void {
+    this.pendingPolls.get(callId)?.abort();
+  }
+
+  /** Stops every connector of this worker; what it did not acknowledge is delivered again. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const controller of this.pendingPolls.values()) controller.abort();
+    const hosted = [...this.hosted.values()];
+    this.hosted.clear();
+    await Promise.allSettled(hosted.map(({ connector }) => connector.stop()));
+  }
+
+  private open(queueName: string, role: "consumer" | "dead-letter"): number {
+    const { connector: Connector, config, queues } = this.registration;
+    const queueConfig =
+      role === "consumer" ? queues.get(queueName) : this.deadLetterConfigFor(queueName);
+    if (queueConfig === undefined) {
+      throw new RomewaysError(
+        "ROMEWAYS_WORKER_QUEUE",
+        `the parent has no consumer for queue "${queueName}" on connector "${this.registration.connectorName}": register the same consumers in the parent and its workers`,
+      );
+    }
+    const handle = this.nextHandle++;
+    this.hosted.set(handle, {
+      connector: new Connector(config, queueConfig, queueName),
+      delivered: new Map(),
+    });
+    return handle;
+  }
+
+  private deadLetterConfigFor(queueName: string): ResolvedQueueConfig | undefined {
+    for (const config of this.registration.queues.values()) {
+      if (config.deadLetterQueue === queueName) return deadLetterQueueConfig(config);
+    }
+    return undefined;
+  }
+
+  private async getMessages(
+    callId: number,
+    hosted: HostedConnector,
+    max: number,
+  ): Promise<WireMessage[]> {
+    const controller = new AbortController();
+    this.pendingPolls.set(callId, controller);
+    try {
+      const messages = await hosted.connector.getMessages(max, controller.signal);
+      return messages.map((message) => {
+        const id = this.nextMessageId++;
+        hosted.delivered.set(id, message);
+        const wire: WireMessage = { id, body: message.body };
+        if (message.key !== undefined) wire.key = message.key;
+        if (message.headers !== undefined) wire.headers = message.headers;
+        return wire;
+      });
+    } finally {
+      this.pendingPolls.delete(callId);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { RawMessage } from "../connector.js";
+import type { RomewaysEventName } from "../events.js";
+
+/** An Error flattened for the IPC channel. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+/** A message a hosted connector delivered, with the id the worker acknowledges it by. */
+export interface WireMessage extends RawMessage {
+  id: number;
+}
+
+export type HostedRole = "consumer" | "dead-letter";
+
+/** Calls a worker makes on a connector hosted in the parent. */
+export type HostCall =
+  | { method: "open"; queueName: string; role: HostedRole }
+  | { method: "start"; handle: number }
+  | { method: "getMessages"; handle: number; maxChunkSize: number }
+  | { method: "sendMessage"; handle: number; message: RawMessage }
+  | { method: "ack"; handle: number; ids: number[] }
+  | { method: "stop"; handle: number };
+
+/** Worker → parent. */
+export type WorkerToParent =
+  | { type: "ready" }
+  | { type: "start-failed"; error: SerializedError }
+  | { type: "event"; name: RomewaysEventName; payload: unknown }
+  | { type: "call"; id: number; call: HostCall }
+  | { type: "abort-call"; id: number };
+
+/** Parent → worker. */
+export type ParentToWorker =
+  | { type: "stop" }
+  | { type: "subscribe"; events: RomewaysEventName[] }
+  | { type: "call-result"; id: number; ok: true; value: unknown }
+  | { type: "call-result"; id: number; ok: false; error: SerializedError };
+
+export function serializeError(error: Error): SerializedError {
+  const serialized: SerializedError = { name: error.name, message: error.message };
+  if (error.stack !== undefined) serialized.stack = error.stack;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") serialized.code = code;
+  return serialized;
+}
+
+export function reviveError(serialized: SerializedError): Error {
+  const error = new Error(serialized.message);
+  error.name = serialized.name;
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  if (serialized.code !== undefined) Object.assign(error, { code: serialized.code });
+  return error;
+}
+
+/** Events a worker forwards to its parent; app:* events stay in each process. */
+export const forwardableEvents: readonly RomewaysEventName[] = [
+  "connector:started",
+  "connector:stopped",
+  "connector:error",
+  "poll:overrun",
+  "message:received",
+  "message:handled",
+  "message:resent",
+  "message:dead-lettered",
+  "message:failed",
+  "message:discarded",
+];

@@ -1,0 +1,225 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { ConfigError, RomewaysError } from "../errors/index.js";
+import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
+import type { Logger } from "../logger.js";
+import { ConnectorHost, type HostedRegistration } from "./connector-host.js";
+import {
+  forwardableEvents,
+  type ParentToWorker,
+  reviveError,
+  serializeError,
+  type WorkerToParent,
+} from "./ipc-messages.js";
+import { fromWire } from "./worker-channel.js";
+import { workerEnvKey, workerMarker } from "./worker-env.js";
+
+export interface SupervisorOptions {
+  registration: HostedRegistration & { workers: number; hostedInParent: boolean };
+  events: RomewaysEmitter;
+  logger: Logger;
+  shutdownTimeoutMs: number;
+}
+
+interface WorkerSlot {
+  index: number;
+  child: ChildProcess | undefined;
+  host: ConnectorHost | undefined;
+  startedAt: number;
+  restarts: number;
+  restartTimer: NodeJS.Timeout | undefined;
+}
+
+const restartBaseDelayMs = 250;
+const restartMaxDelayMs = 10_000;
+/** A worker that ran this long counts as healthy: its next crash restarts it without delay growth. */
+const healthyUptimeMs = 10_000;
+/** Time a worker gets past the shutdown deadline to report and exit before it is killed. */
+const exitGraceMs = 2_000;
+
+/**
+ * The parent's side of `spawnProcess`: runs a connector's consumers in worker processes that
+ * re-run the program's entry module, restarts crashed workers with capped backoff, forwards
+ * their events, and stops them gracefully (killing them past the deadline).
+ */
+export class Supervisor {
+  private readonly slots: WorkerSlot[];
+  private running = false;
+  private subscribed: RomewaysEventName[] = [];
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.slots = Array.from({ length: options.registration.workers }, (_, index) => ({
+      index,
+      child: undefined,
+      host: undefined,
+      startedAt: 0,
+      restarts: 0,
+      restartTimer: undefined,
+    }));
+  }
+
+  /** Starts every worker; resolves once each reported its connector running. */
+  async start(): Promise<void> {
+    const entry = process.argv[1];
+    if (entry === undefined) {
+      throw new ConfigError(
+        "spawnProcess needs a program file to re-run in the workers (none in process.argv)",
+        {
+          connectorName: this.options.registration.connectorName,
+          field: "spawnProcess",
+        },
+      );
+    }
+    this.running = true;
+    this.options.events.onListenersChanged = () => this.updateSubscriptions();
+    this.updateSubscriptions();
+    try {
+      await Promise.all(this.slots.map((slot) => this.spawn(slot, entry, true)));
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Asks every worker to drain and exit; kills those still alive past the deadline. */
+  async stop(): Promise<void> {
+    this.running = false;
+    const exits = this.slots.map(async (slot) => {
+      clearTimeout(slot.restartTimer);
+      const child = slot.child;
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      send(child, { type: "stop" });
+      const timer = setTimeout(
+        () => child.kill("SIGKILL"),
+        this.options.shutdownTimeoutMs + exitGraceMs,
+      );
+      await exited;
+      clearTimeout(timer);
+    });
+    await Promise.all(exits);
+  }
+
+  private spawn(slot: WorkerSlot, entry: string, initial: boolean): Promise<void> {
+    const { registration, events, logger } = this.options;
+    const child = fork(entry, process.argv.slice(2), {
+      execArgv: process.execArgv,
+      env: {
+        ...process.env,
+        [workerEnvKey]: workerMarker({
+          connectorName: registration.connectorName,
+          workerIndex: slot.index,
+        }),
+      },
+      serialization: "advanced",
+      stdio: ["inherit", "inherit", "inherit", "ipc"],
+    });
+    const host = registration.hostedInParent ? new ConnectorHost(registration) : undefined;
+    slot.child = child;
+    slot.host = host;
+    slot.startedAt = Date.now();
+    const ref = {
+      connectorName: registration.connectorName,
+      workerIndex: slot.index,
+      pid: child.pid ?? -1,
+    };
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      child.on("message", (message: WorkerToParent) => {
+        switch (message.type) {
+          case "ready":
+            ready = true;
+            send(child, { type: "subscribe", events: this.subscribed });
+            events.emit("worker:started", ref);
+            resolve();
+            return;
+          case "start-failed":
+            reject(
+              new RomewaysError(
+                "ROMEWAYS_WORKER_START",
+                `worker ${slot.index} of connector "${registration.connectorName}" failed to start: ${message.error.message}`,
+                { cause: reviveError(message.error) },
+              ),
+            );
+            return;
+          case "event":
+            (events.emit as (name: RomewaysEventName, payload: unknown) => boolean)(
+              message.name,
+              fromWire(message.payload),
+            );
+            return;
+          case "call":
+            if (host === undefined) return;
+            host.serve(message.id, message.call).then(
+              (value) => send(child, { type: "call-result", id: message.id, ok: true, value }),
+              (error: unknown) =>
+                send(child, {
+                  type: "call-result",
+                  id: message.id,
+                  ok: false,
+                  error: serializeError(error instanceof Error ? error : new Error(String(error))),
+                }),
+            );
+            return;
+          case "abort-call":
+            host?.abort(message.id);
+            return;
+        }
+      });
+      child.once("exit", (code, signal) => {
+        void host?.close();
+        events.emit("worker:exited", { ...ref, code, signal });
+        if (!ready) {
+          reject(
+            new RomewaysError(
+              "ROMEWAYS_WORKER_START",
+              `worker ${slot.index} of connector "${registration.connectorName}" exited (code ${code}, signal ${signal}) before it was ready`,
+            ),
+          );
+          // A worker that never came up at start() is a bug to report, not to retry forever.
+          if (initial) return;
+        }
+        if (this.running) this.scheduleRestart(slot, entry);
+        else logger.debug(ref, "worker exited");
+      });
+    });
+  }
+
+  private scheduleRestart(slot: WorkerSlot, entry: string): void {
+    const uptime = Date.now() - slot.startedAt;
+    slot.restarts = uptime >= healthyUptimeMs ? 1 : slot.restarts + 1;
+    const delayMs = Math.min(restartMaxDelayMs, restartBaseDelayMs * 2 ** (slot.restarts - 1));
+    const { connectorName } = this.options.registration;
+    this.options.logger.warn(
+      { connectorName, workerIndex: slot.index, delayMs },
+      "worker exited; restarting it",
+    );
+    slot.restartTimer = setTimeout(() => {
+      if (!this.running) return;
+      const restarted = this.spawn(slot, entry, false);
+      const pid = slot.child?.pid ?? -1;
+      this.options.events.emit("worker:restarted", {
+        connectorName,
+        workerIndex: slot.index,
+        pid,
+        attempt: slot.restarts,
+        delayMs,
+      });
+      restarted.catch((error: Error) =>
+        this.options.logger.error({ connectorName, error }, "worker restart failed"),
+      );
+    }, delayMs);
+  }
+
+  private updateSubscriptions(): void {
+    const { events } = this.options;
+    const wanted = forwardableEvents.filter((name) => events.listenerCount(name) > 0);
+    if (wanted.join() === this.subscribed.join()) return;
+    this.subscribed = wanted;
+    for (const slot of this.slots)
+      if (slot.child !== undefined) send(slot.child, { type: "subscribe", events: wanted });
+  }
+}
+
+function send(child: ChildProcess, message: ParentToWorker): void {
+  if (child.connected) child.send(message);
+}

@@ -1,0 +1,134 @@
+import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
+import {
+  forwardableEvents,
+  type HostCall,
+  type ParentToWorker,
+  reviveError,
+  serializeError,
+  type WorkerToParent,
+} from "./ipc-messages.js";
+
+interface PendingCall {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The worker's end of the IPC channel: forwards the events the parent listens to, makes
+ * calls on connectors hosted in the parent, and stops the worker when the parent asks or
+ * when the parent is gone.
+ */
+export class WorkerChannel {
+  private readonly pending = new Map<number, PendingCall>();
+  private readonly forwarders = new Map<RomewaysEventName, (payload: unknown) => void>();
+  private nextCallId = 1;
+
+  constructor(
+    private readonly events: RomewaysEmitter,
+    private readonly stopWorker: () => Promise<void>,
+  ) {
+    process.on("message", (message: ParentToWorker) => this.receive(message));
+    // The parent died or closed the channel: drain and leave, never linger as an orphan.
+    process.once("disconnect", () => {
+      for (const call of this.pending.values())
+        call.reject(new Error("the romeways parent process is gone"));
+      this.pending.clear();
+      void this.stopAndExit();
+    });
+  }
+
+  send(message: WorkerToParent): void {
+    if (process.connected && process.send !== undefined) process.send(message);
+  }
+
+  /** Calls the parent's connector host; aborting `signal` asks the parent to end a waiting poll. */
+  callParent = (call: HostCall, signal?: AbortSignal): Promise<unknown> => {
+    if (!process.connected) return Promise.reject(new Error("the romeways parent process is gone"));
+    const id = this.nextCallId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => this.send({ type: "abort-call", id });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: (value) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(value);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      });
+      this.send({ type: "call", id, call });
+    });
+  };
+
+  private receive(message: ParentToWorker): void {
+    switch (message.type) {
+      case "stop":
+        void this.stopAndExit();
+        return;
+      case "subscribe":
+        this.subscribe(message.events);
+        return;
+      case "call-result": {
+        const call = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.ok) call?.resolve(message.value);
+        else call?.reject(reviveError(message.error));
+        return;
+      }
+    }
+  }
+
+  private subscribe(names: RomewaysEventName[]): void {
+    const wanted = new Set(names.filter((name) => forwardableEvents.includes(name)));
+    for (const [name, forward] of this.forwarders) {
+      if (wanted.has(name)) continue;
+      this.events.off(name, forward);
+      this.forwarders.delete(name);
+    }
+    for (const name of wanted) {
+      if (this.forwarders.has(name)) continue;
+      const forward = (payload: unknown) =>
+        this.send({ type: "event", name, payload: toWire(payload) });
+      this.forwarders.set(name, forward);
+      this.events.on(name, forward);
+    }
+  }
+
+  private stopping: Promise<void> | undefined;
+  private stopAndExit(): Promise<void> {
+    this.stopping ??= this.stopWorker().finally(() => process.exit(0));
+    return this.stopping;
+  }
+}
+
+/** An event payload made safe for the channel: errors flattened, raw messages reduced to their data. */
+function toWire(payload: unknown): unknown {
+  if (typeof payload !== "object" || payload === null) return payload;
+  const wire: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+  if (wire.error instanceof Error) wire.error = serializeError(wire.error);
+  if (isRecord(wire.raw)) wire.raw = rawData(wire.raw);
+  if (isRecord(wire.message)) wire.message = { ...wire.message, raw: rawData(wire.message.raw) };
+  return wire;
+}
+
+function rawData(raw: unknown): unknown {
+  if (!isRecord(raw)) return raw;
+  const { body, key, headers } = raw;
+  return { body, key, headers };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/** The parent's view of a forwarded payload: errors become `Error`s again. */
+export function fromWire(payload: unknown): unknown {
+  if (!isRecord(payload)) return payload;
+  const error = payload.error;
+  if (isRecord(error) && typeof error.message === "string" && typeof error.name === "string") {
+    return { ...payload, error: reviveError(error as { name: string; message: string }) };
+  }
+  return payload;
+}
