@@ -23,18 +23,18 @@ export type {
 export { createConsoleLogger, type Logger, type LogLevel } from "./logger.js";
 export type { Message } from "./message.js";
 export type { QueueConfig, ResolvedQueueConfig } from "./queue-config.js";
+export type {
+  ConnectorRegistration,
+  QueueConsumerRegistration,
+  RegisterByClass,
+  RegisterByName,
+  Romeways,
+  RomewaysOptions,
+} from "./registration.js";
 export {
   type ConnectorName,
   type ConnectorTypeMap,
   getRegisteredConnector,
   registerConnector,
 } from "./registry.js";
-export {
-  type ConnectorRegistration,
-  createRomeways,
-  type QueueConsumerRegistration,
-  type RegisterByClass,
-  type RegisterByName,
-  type Romeways,
-  type RomewaysOptions,
-} from "./romeways.js";
+export { createRomeways } from "./romeways.js";

@@ -1,15 +1,18 @@
-import { type Clock, systemClock } from "./clock.js";
-import type { ConnectorClass, ConnectorConfig } from "./connector.js";
+import { systemClock } from "./clock.js";
+import type { ConnectorConfig } from "./connector.js";
 import type { Handler } from "./consumer-loop.js";
 import { ConfigError, RomewaysError, toError } from "./errors/index.js";
 import { RomewaysEmitter } from "./events.js";
-import { createConsoleLogger, type Logger } from "./logger.js";
-import { type QueueConfig, type ResolvedQueueConfig, resolveQueueConfig } from "./queue-config.js";
+import { createConsoleLogger } from "./logger.js";
+import { type QueueConfig, resolveQueueConfig } from "./queue-config.js";
 import {
-  type ConnectorTypeMap,
-  getRegisteredConnector,
-  registeredConnectorNames,
-} from "./registry.js";
+  type ConnectorRegistration,
+  checkConnectorRegistration,
+  type QueueConsumerRegistration,
+  type RegisterCommon,
+  type Romeways,
+  type RomewaysOptions,
+} from "./registration.js";
 import {
   buildRunningQueue,
   type ConnectorFactory,
@@ -24,81 +27,6 @@ import { RemoteConnector } from "./workers/remote-connector.js";
 import { Supervisor } from "./workers/supervisor.js";
 import { WorkerChannel } from "./workers/worker-channel.js";
 import { currentWorker } from "./workers/worker-env.js";
-
-export interface RomewaysOptions {
-  /** pino or any logger of that shape. Default: console, warnings and errors only. */
-  logger?: Logger;
-  /** How long `stop()` waits for in-flight handlers before giving up on them. Default 30 000. */
-  shutdownTimeoutMs?: number;
-  /** Stop gracefully on SIGINT/SIGTERM once started. Default true. */
-  handleSignals?: boolean;
-  /** Time source of the poll loops; `@romeways/testing` passes a virtual clock. */
-  clock?: Clock;
-}
-
-type ConfigOf<K extends keyof ConnectorTypeMap> = ConnectorTypeMap[K] extends {
-  connectorConfig: infer C;
-}
-  ? C
-  : ConnectorConfig;
-
-interface RegisterCommon {
-  /** Run this connector's consumers in worker processes. */
-  spawnProcess?: boolean;
-  /** How many worker processes with `spawnProcess`. Default 1. */
-  workers?: number;
-}
-
-/** `connectorRegister` by the name a connector package registered. */
-export type RegisterByName<K extends keyof ConnectorTypeMap> = RegisterCommon & {
-  connector: K;
-  config: ConfigOf<K>;
-};
-
-/** `connectorRegister` with the connector class itself. */
-export type RegisterByClass<C extends ConnectorConfig> = RegisterCommon & {
-  connector: ConnectorClass<C, never>;
-  config: C;
-};
-
-export interface QueueConsumerRegistration {
-  readonly queueName: string;
-  readonly config: ResolvedQueueConfig;
-  readonly handler: Handler;
-}
-
-export interface ConnectorRegistration {
-  readonly connectorName: string;
-  readonly connector: ConnectorClass;
-  readonly config: ConnectorConfig;
-  readonly spawnProcess: boolean;
-  readonly workers: number;
-}
-
-export interface Romeways {
-  /** Lifecycle and message events. */
-  readonly events: RomewaysEmitter;
-  /** True in a worker process started for a `spawnProcess` connector. */
-  readonly isWorker: boolean;
-  /** What was registered, in registration order. */
-  readonly registrations: {
-    readonly consumers: readonly QueueConsumerRegistration[];
-    readonly connectors: readonly ConnectorRegistration[];
-  };
-  /** Registers `handler` for `queueName` (the seed's `queue_consumer`); returns the handler. */
-  queueConsumer<Q extends QueueConfig, H extends Handler>(
-    queueName: string,
-    config: Q,
-    handler: H,
-  ): H;
-  /** Registers a connector (the seed's `connector_register`). */
-  connectorRegister<K extends keyof ConnectorTypeMap>(options: RegisterByName<K>): void;
-  connectorRegister<C extends ConnectorConfig>(options: RegisterByClass<C>): void;
-  /** Starts every connector and poll loop; resolves once all are running. */
-  start(): Promise<void>;
-  /** Stops polling, drains in-flight handlers, acknowledges, closes connectors. */
-  stop(): Promise<void>;
-}
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
 
@@ -168,40 +96,14 @@ class RomewaysApp implements Romeways {
     options: RegisterCommon & { connector: unknown; config: ConnectorConfig },
   ): void {
     this.assertIdle("connectorRegister");
-    const connectorName = options?.config?.connectorName;
-    if (typeof connectorName !== "string" || connectorName.length === 0) {
-      throw new ConfigError("set config.connectorName, the name queue configs refer to", {
-        field: "config.connectorName",
-      });
-    }
-    const connector = resolveConnectorClass(options.connector, connectorName);
-    if (this.connectors.some((c) => c.connectorName === connectorName)) {
+    const registration = checkConnectorRegistration(options);
+    if (this.connectors.some((c) => c.connectorName === registration.connectorName)) {
       throw new ConfigError("a connector with this connectorName is already registered", {
-        connectorName,
+        connectorName: registration.connectorName,
         field: "config.connectorName",
       });
     }
-    const spawnProcess = options.spawnProcess ?? false;
-    const workers = options.workers ?? 1;
-    if (typeof spawnProcess !== "boolean") {
-      throw new ConfigError("spawnProcess must be true or false", {
-        connectorName,
-        field: "spawnProcess",
-      });
-    }
-    if (!Number.isInteger(workers) || workers < 1) {
-      throw new ConfigError(`workers must be an integer >= 1, got ${String(workers)}`, {
-        connectorName,
-        field: "workers",
-      });
-    }
-    this.connectors.push({
-      connectorName,
-      connector,
-      config: options.config,
-      spawnProcess,
-      workers,
-    });
+    this.connectors.push(registration);
   }
 
   async start(): Promise<void> {
@@ -366,24 +268,4 @@ class RomewaysApp implements Romeways {
       );
     }
   }
-}
-
-function resolveConnectorClass(connector: unknown, connectorName: string): ConnectorClass {
-  if (typeof connector === "function") return connector as ConnectorClass;
-  if (typeof connector === "string") {
-    const registered = getRegisteredConnector(connector);
-    if (registered !== undefined) return registered;
-    const known =
-      registeredConnectorNames()
-        .map((n) => `"${n}"`)
-        .join(", ") || "none";
-    throw new ConfigError(
-      `unknown connector "${connector}" (registered: ${known}); import its package first, e.g. import "@romeways/connector-${connector}"`,
-      { connectorName, field: "connector" },
-    );
-  }
-  throw new ConfigError("connector must be a connector class or a registered connector name", {
-    connectorName,
-    field: "connector",
-  });
 }
