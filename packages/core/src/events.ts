@@ -56,15 +56,20 @@ export type RomewaysEventName = keyof RomewaysEvents;
 type Listener<T extends RomewaysEventName> = EventEmitter.EventListener<RomewaysEvents, T>;
 
 /**
- * The typed lifecycle emitter. It reports listener changes so that worker processes forward
- * only the events somebody in the parent listens to.
+ * The typed lifecycle emitter. A listener that throws is reported through `onListenerError`
+ * and never breaks the poll loop that emitted, nor keeps the other listeners from running.
+ * It also reports listener changes, so that worker processes forward only the events
+ * somebody in the parent listens to.
  */
 export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
   /** Called after listeners were added or removed; set by the worker supervisor. */
   onListenersChanged: (() => void) | undefined;
+  /** Called when a listener throws; set by the app to log it. */
+  onListenerError: ((event: RomewaysEventName, error: unknown) => void) | undefined;
+  private readonly guarded = new WeakMap<object, Map<RomewaysEventName, GuardedListener>>();
 
   override on<T extends RomewaysEventName>(event: T, fn: Listener<T>, context?: unknown): this {
-    super.on(event, fn, context);
+    super.on(event, this.guard(event, fn) as Listener<T>, context);
     this.onListenersChanged?.();
     return this;
   }
@@ -78,7 +83,7 @@ export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
   }
 
   override once<T extends RomewaysEventName>(event: T, fn: Listener<T>, context?: unknown): this {
-    super.once(event, fn, context);
+    super.once(event, this.guard(event, fn) as Listener<T>, context);
     this.onListenersChanged?.();
     return this;
   }
@@ -89,7 +94,8 @@ export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
     context?: unknown,
     once?: boolean,
   ): this {
-    super.removeListener(event, fn, context, once);
+    const registered = fn === undefined ? undefined : (this.guarded.get(fn)?.get(event) ?? fn);
+    super.removeListener(event, registered as Listener<T> | undefined, context, once);
     this.onListenersChanged?.();
     return this;
   }
@@ -108,4 +114,28 @@ export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
     this.onListenersChanged?.();
     return this;
   }
+
+  private guard(event: RomewaysEventName, fn: object): GuardedListener {
+    let byEvent = this.guarded.get(fn);
+    if (byEvent === undefined) {
+      byEvent = new Map();
+      this.guarded.set(fn, byEvent);
+    }
+    let wrapper = byEvent.get(event);
+    if (wrapper === undefined) {
+      const listener = fn as (...args: unknown[]) => unknown;
+      const emitter = this;
+      wrapper = function (this: unknown, ...args: unknown[]) {
+        try {
+          listener.apply(this, args);
+        } catch (error) {
+          emitter.onListenerError?.(event, error);
+        }
+      };
+      byEvent.set(event, wrapper);
+    }
+    return wrapper;
+  }
 }
+
+type GuardedListener = (...args: unknown[]) => void;

@@ -52,6 +52,8 @@ class RomewaysApp implements Romeways {
   constructor(private readonly options: RomewaysOptions) {
     const logger = options.logger ?? createConsoleLogger();
     this.deps = { events: this.events, logger, clock: options.clock ?? systemClock };
+    this.events.onListenerError = (event, error) =>
+      logger.error({ event, error }, `a listener of "${event}" threw: ${toError(error).message}`);
     const timeout = options.shutdownTimeoutMs ?? 30_000;
     if (!Number.isFinite(timeout) || timeout < 0) {
       throw new ConfigError(`shutdownTimeoutMs must be a number >= 0, got ${String(timeout)}`, {

@@ -119,3 +119,31 @@ describe("the event bus", () => {
     await app.stop();
   });
 });
+
+describe("a listener that throws", () => {
+  test("is logged and does not stop the messages from flowing", async () => {
+    const errors: string[] = [];
+    const { app, queue } = memoryApp({
+      logger: {
+        debug() {},
+        info() {},
+        warn() {},
+        error: (_context, message) => errors.push(message),
+      },
+    });
+    app.queueConsumer("q", { connectorName: "mem", queue }, () => {});
+    app.events.on("message:handled", () => {
+      throw new Error("listener bug");
+    });
+    const handled = collectEvents(app, "message:handled", 2);
+    queue.put("1");
+    queue.put("2");
+    await app.start();
+    expect((await handled).map((e) => e.message.payload)).toEqual(["1", "2"]);
+    await app.stop();
+    expect(errors).toEqual([
+      'a listener of "message:handled" threw: listener bug',
+      'a listener of "message:handled" threw: listener bug',
+    ]);
+  });
+});

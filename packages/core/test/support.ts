@@ -60,7 +60,9 @@ export function recordingConnector() {
 }
 
 /** An app on a fresh memory queue with a recording connector named "mem". */
-export function memoryApp(options: { clock?: Clock; shutdownTimeoutMs?: number } = {}) {
+export function memoryApp(
+  options: { clock?: Clock; shutdownTimeoutMs?: number; logger?: Logger } = {},
+) {
   const app = createRomeways({ logger: silentLogger, handleSignals: false, ...options });
   const queue = new MemoryQueue();
   const { calls, Connector } = recordingConnector();
