@@ -42,7 +42,13 @@ export class ConsumerLoop {
   }
 
   start(): void {
-    this.running = this.run();
+    // Every step handles its own errors; this catch is the last line against a bug.
+    this.running = this.run().catch((error: unknown) => {
+      this.options.logger.error(
+        { ...this.ref, error },
+        "the poll loop stopped on an unexpected error",
+      );
+    });
   }
 
   /**
