@@ -110,11 +110,11 @@ class RomewaysApp implements Romeways {
 
   async start(): Promise<void> {
     this.assertIdle("start");
-    this.checkEveryConsumerHasAConnector();
     const worker = currentWorker();
     const channel =
       worker === undefined ? undefined : new WorkerChannel(this.events, () => this.stop());
     try {
+      this.checkEveryConsumerHasAConnector();
       if (
         worker !== undefined &&
         !this.connectors.some((c) => c.connectorName === worker.connectorName)
@@ -137,7 +137,7 @@ class RomewaysApp implements Romeways {
     } catch (thrown) {
       this.state = "stopped";
       const error = toError(thrown);
-      channel?.send({ type: "start-failed", error: serializeError(error) });
+      await channel?.flush({ type: "start-failed", error: serializeError(error) });
       if (ConfigError.isInstance(error) || RomewaysError.isInstance(error)) throw error;
       throw new RomewaysError(
         "ROMEWAYS_CONNECTOR_START",

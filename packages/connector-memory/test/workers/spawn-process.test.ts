@@ -113,4 +113,13 @@ describe("spawnProcess with the memory connector (real child processes)", () => 
       `orphaned workers exited ${times.map((t) => t.toFixed(0)).join(" and ")} ms after the parent died`,
     );
   });
+
+  test("a worker that cannot start makes start() in the parent reject with the worker's reason", async () => {
+    const app = runApp(underTsx, { WORKERS: "1", BROKEN_WORKER: "1" });
+    const failed = await app.waitFor((l) => l.event === "start-failed" && l.pid === app.child.pid);
+    expect(failed.message).toMatch(/worker 0 of connector "mem" failed to start/);
+    expect(failed.message).toMatch(/no connector with this connectorName was registered/);
+    const [code] = await app.exited;
+    expect(code).toBe(1);
+  });
 });

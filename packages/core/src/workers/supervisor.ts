@@ -165,7 +165,8 @@ export class Supervisor {
             return;
         }
       });
-      child.once("exit", (code, signal) => {
+      // "close" comes after the IPC channel drained, so a start-failed report is read first.
+      child.once("close", (code, signal) => {
         void host?.close();
         events.emit("worker:exited", { ...ref, code, signal });
         if (!ready) {

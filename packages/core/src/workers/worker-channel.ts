@@ -41,6 +41,14 @@ export class WorkerChannel {
     if (process.connected && process.send !== undefined) process.send(message);
   }
 
+  /** Sends and resolves once the message left this process (the worker may exit next). */
+  flush(message: WorkerToParent): Promise<void> {
+    return new Promise((resolve) => {
+      if (!process.connected || process.send === undefined) return resolve();
+      process.send(message, undefined, {}, () => resolve());
+    });
+  }
+
   /** Calls the parent's connector host; aborting `signal` asks the parent to end a waiting poll. */
   callParent = (call: HostCall, signal?: AbortSignal): Promise<unknown> => {
     if (!process.connected) return Promise.reject(new Error("the romeways parent process is gone"));
