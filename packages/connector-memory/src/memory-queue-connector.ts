@@ -25,6 +25,8 @@ export class MemoryQueueConnector implements Connector {
   static readonly hostedInParent = true;
   private readonly queue: MemoryQueue;
   private readonly inFlight = new Set<RawMessage>();
+  /** Ends a poll still waiting when the connector stops. */
+  private readonly stopped = new AbortController();
 
   constructor(
     _connectorConfig: MemoryConnectorConfig,
@@ -45,7 +47,10 @@ export class MemoryQueueConnector implements Connector {
   async start(): Promise<void> {}
 
   async getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]> {
-    const messages = await this.queue.take(maxChunkSize, signal);
+    const messages = await this.queue.take(
+      maxChunkSize,
+      AbortSignal.any([signal, this.stopped.signal]),
+    );
     for (const message of messages) this.inFlight.add(message);
     return messages;
   }
@@ -59,6 +64,7 @@ export class MemoryQueueConnector implements Connector {
   }
 
   async stop(): Promise<void> {
+    this.stopped.abort();
     this.queue.putBack([...this.inFlight]);
     this.inFlight.clear();
   }

@@ -1,0 +1,16 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { expect, test } from "vitest";
+
+const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+test("the demo handles every greeting, one of them after a resend, and leaves no file behind", async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", main]);
+  expect(stdout.split("\n").filter(Boolean).sort()).toEqual([
+    "handled hallo (rwResendTimes=0)",
+    "handled hello (rwResendTimes=0)",
+    "handled hola (rwResendTimes=1)",
+    expect.stringMatching(/^stopped: 0 message files left in /),
+  ]);
+});

@@ -1,0 +1,15 @@
+import { MemoryQueueConnector } from "@romeways/connector-memory";
+import { testConnector } from "@romeways/testing";
+import { describe, test } from "vitest";
+
+// Instances built with one queue name share `MemoryQueue.named(queueName)`. Unacknowledged
+// messages go back to the queue when the connector stops (redelivery), but the queue lives in
+// this process: the memory connector is not durable.
+testConnector({
+  describe,
+  test,
+  name: "MemoryQueueConnector",
+  connector: (queueName) =>
+    new MemoryQueueConnector({ connectorName: "memory" }, { connectorName: "memory" }, queueName),
+  durable: false,
+});
