@@ -15,7 +15,7 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      // "packages/connector-kafka/vitest.config.ts" joins here once it exists.
+      "packages/connector-kafka/vitest.config.ts",
     ],
   },
 });

@@ -1,1 +1,16 @@
-export {};
+import { registerConnector } from "@romeways/core";
+import type { KafkaConnectorConfig, KafkaQueueConfig } from "./config.js";
+import { KafkaQueueConnector } from "./kafka-queue-connector.js";
+
+export type { KafkaConnectorConfig, KafkaQueueConfig } from "./config.js";
+export type { KafkaRawMessage } from "./kafka-message.js";
+export type { KafkaClientOptions } from "./kafkajs-client.js";
+export { KafkaQueueConnector };
+
+declare module "@romeways/core" {
+  interface ConnectorTypeMap {
+    kafka: { connectorConfig: KafkaConnectorConfig; queueConfig: KafkaQueueConfig };
+  }
+}
+
+registerConnector("kafka", KafkaQueueConnector);

@@ -1,0 +1,245 @@
+import type { RawMessage } from "@romeways/core";
+import type { KafkaRawMessage } from "./kafka-message.js";
+import type { FetchedBatch } from "./kafkajs-client.js";
+import { OffsetTracker } from "./offset-tracker.js";
+
+/** A fetched batch while kafkajs waits in `eachBatch` for it to settle. */
+interface HeldBatch {
+  readonly batch: FetchedBatch;
+  /** The bridge's generation when it was fetched; a revoke makes it stale. */
+  readonly generation: number;
+  /** Index of the first message not taken yet. */
+  nextToTake: number;
+  unacked: number;
+  /** Something its settle loop waits for happened (an ack, a revoke, close). */
+  changed: boolean;
+  wake: (() => void) | undefined;
+  /** Resolves once its settle loop ended, never rejects. */
+  settled: Promise<void>;
+}
+
+interface TakeWaiter {
+  maxChunkSize: number;
+  resolve(messages: KafkaRawMessage[]): void;
+}
+
+const ignore = () => {};
+
+/**
+ * Bridges kafkajs's push (`eachBatch`) to romeways's pull (`getMessages`) with back-pressure.
+ * A fetched batch waits here until the poll loop has taken all of its messages and
+ * acknowledged them; meanwhile its settle loop heartbeats, so a handler slower than the
+ * session timeout keeps the membership, and commits each grown acknowledged prefix. After a
+ * rebalance (or any kafkajs error) everything handed out before is revoked: kafkajs fetches
+ * it again from the last commit, and none of it is committed by this consumer any more.
+ */
+export class BatchBridge {
+  private generation = 0;
+  /** Partitions assigned at the last group join; undefined before the first. */
+  private assigned: ReadonlySet<number> | undefined;
+  private readonly held = new Set<HeldBatch>();
+  /** Held batches with messages not taken yet, in fetch order. */
+  private ready: HeldBatch[] = [];
+  private waiters: TakeWaiter[] = [];
+  private readonly origin = new WeakMap<RawMessage, HeldBatch>();
+  private readonly offsets = new OffsetTracker();
+  private closing = false;
+
+  /** @param tickMs how often a waiting batch heartbeats and checks that kafkajs still runs */
+  constructor(private readonly tickMs: number) {}
+
+  /** Called from `eachBatch`: resolves once the batch is settled, rejects to make kafkajs rejoin. */
+  async hold(batch: FetchedBatch): Promise<void> {
+    if (this.closing || batch.messages.length === 0 || !this.owns(batch.partition)) return;
+    const held: HeldBatch = {
+      batch,
+      generation: this.generation,
+      nextToTake: 0,
+      unacked: batch.messages.length,
+      changed: false,
+      wake: undefined,
+      settled: Promise.resolve(),
+    };
+    for (const message of batch.messages) this.origin.set(message, held);
+    this.offsets.track(
+      batch.partition,
+      batch.messages.map((message) => message.offset),
+    );
+    this.held.add(held);
+    this.ready.push(held);
+    this.serveWaiters();
+    const settling = this.settle(held);
+    held.settled = settling.then(ignore, ignore);
+    try {
+      await settling;
+    } finally {
+      this.held.delete(held);
+    }
+  }
+
+  /** Up to `maxChunkSize` messages; waits for the first, returns [] once `signal` aborts. */
+  take(maxChunkSize: number, signal: AbortSignal): Promise<KafkaRawMessage[]> {
+    if (this.closing || signal.aborted) return Promise.resolve([]);
+    const chunk = this.takeNow(maxChunkSize);
+    if (chunk.length > 0) return Promise.resolve(chunk);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        resolve([]);
+      };
+      const entry: TakeWaiter = {
+        maxChunkSize,
+        resolve: (messages) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(messages);
+        },
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.waiters.push(entry);
+    });
+  }
+
+  /** The outcome of these messages is final; their offsets may be committed. */
+  ack(messages: readonly RawMessage[]): void {
+    const touched = new Set<HeldBatch>();
+    for (const message of messages) {
+      const held = this.origin.get(message);
+      if (held === undefined) continue;
+      this.origin.delete(message);
+      // A revoked message is fetched again by whoever owns its partition now.
+      if (!this.isCurrent(held)) continue;
+      this.offsets.ack(held.batch.partition, (message as KafkaRawMessage).offset);
+      held.unacked--;
+      touched.add(held);
+    }
+    for (const held of touched) this.notify(held);
+  }
+
+  /** The group was (re)joined: only `partitions` are ours now, and kafkajs refetches them. */
+  groupJoined(partitions: readonly number[]): void {
+    this.assigned = new Set(partitions);
+    this.revoke();
+  }
+
+  /** Everything handed out so far will be fetched again: forget it and commit none of it. */
+  revoke(): void {
+    this.generation++;
+    this.offsets.clear();
+    this.ready = [];
+    for (const held of this.held) this.notify(held);
+  }
+
+  /** Ends every waiting `take` with [] (the poll loop polls again). */
+  interruptTakes(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.resolve([]);
+  }
+
+  /** Hands out nothing more, commits what was acknowledged and lets every held batch go. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.interruptTakes();
+    this.ready = [];
+    for (const held of this.held) this.notify(held);
+    await Promise.all([...this.held].map((held) => held.settled));
+  }
+
+  private async settle(held: HeldBatch): Promise<void> {
+    const { batch } = held;
+    try {
+      for (;;) {
+        if (!this.isCurrent(held)) return;
+        if (!batch.isActive()) {
+          // kafkajs is stopping this consumer (crash) and will fetch again from the commit.
+          if (!this.closing) this.revoke();
+          return;
+        }
+        await this.commitAcknowledged(held);
+        if (this.closing) return;
+        if (held.unacked === 0) {
+          batch.resolveOffset(
+            (batch.messages[batch.messages.length - 1] as KafkaRawMessage).offset,
+          );
+          return;
+        }
+        try {
+          await batch.heartbeat();
+        } catch (error) {
+          // Mostly a rebalance starting: this generation may still commit what is done.
+          await this.commitAcknowledged(held).catch(ignore);
+          throw error;
+        }
+        await this.nextChangeOrTick(held);
+      }
+    } catch (error) {
+      // kafkajs rejoins or refetches on this error, from the last commit.
+      if (this.isCurrent(held)) this.revoke();
+      throw error;
+    }
+  }
+
+  /** Commits the acknowledged prefix of the batch's partition until it stops growing. */
+  private async commitAcknowledged(held: HeldBatch): Promise<void> {
+    const { batch } = held;
+    // Acks arriving while a commit is on its way are committed by the next round.
+    for (;;) {
+      const next = this.offsets.committable(batch.partition);
+      if (next === undefined || !this.isCurrent(held)) return;
+      await batch.commit(next);
+      if (!this.isCurrent(held)) return;
+      this.offsets.committed(batch.partition, next);
+      // A refetch after a transient error then starts at the commit, not at the batch's start.
+      batch.resolveOffset((BigInt(next) - 1n).toString());
+    }
+  }
+
+  private nextChangeOrTick(held: HeldBatch): Promise<void> {
+    if (held.changed) {
+      held.changed = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => held.wake?.(), this.tickMs);
+      held.wake = () => {
+        clearTimeout(timer);
+        held.wake = undefined;
+        held.changed = false;
+        resolve();
+      };
+    });
+  }
+
+  private notify(held: HeldBatch): void {
+    held.changed = true;
+    held.wake?.();
+  }
+
+  private isCurrent(held: HeldBatch): boolean {
+    return held.generation === this.generation && this.owns(held.batch.partition);
+  }
+
+  private owns(partition: number): boolean {
+    return this.assigned === undefined || this.assigned.has(partition);
+  }
+
+  private takeNow(maxChunkSize: number): KafkaRawMessage[] {
+    const chunk: KafkaRawMessage[] = [];
+    while (chunk.length < maxChunkSize && this.ready.length > 0) {
+      const held = this.ready[0] as HeldBatch;
+      const { messages } = held.batch;
+      const end = Math.min(messages.length, held.nextToTake + maxChunkSize - chunk.length);
+      for (let i = held.nextToTake; i < end; i++) chunk.push(messages[i] as KafkaRawMessage);
+      held.nextToTake = end;
+      if (end === messages.length) this.ready.shift();
+    }
+    return chunk;
+  }
+
+  private serveWaiters(): void {
+    while (this.waiters.length > 0 && this.ready.length > 0) {
+      const waiter = this.waiters.shift() as TakeWaiter;
+      waiter.resolve(this.takeNow(waiter.maxChunkSize));
+    }
+  }
+}

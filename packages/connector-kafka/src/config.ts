@@ -1,0 +1,170 @@
+import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
+import type { ClientSettings, ConsumerSettings, KafkaClientOptions } from "./kafkajs-client.js";
+
+/** Connector config of the Kafka connector (the seed's `bootstrap_server` and `client_id`). */
+export interface KafkaConnectorConfig extends ConnectorConfig, KafkaClientOptions {
+  /** Bootstrap brokers: `["host1:9092", "host2:9092"]` or `"host1:9092,host2:9092"`. */
+  brokers: string | string[];
+  /** The client id brokers see in their logs and quotas. Default: `romeways-<connectorName>`. */
+  clientId?: string;
+  /**
+   * Let a send to, or a subscription to, a missing topic create it with the broker's defaults.
+   * Default false: a missing topic is an error, so a typo never creates a topic.
+   */
+  allowAutoTopicCreation?: boolean;
+}
+
+/** Queue config of the Kafka connector. */
+export interface KafkaQueueConfig extends QueueConfig {
+  /** The topic to consume and to resend to. Default: the queue name. */
+  topic?: string;
+  /** The consumer group; consumers with the same groupId share the topic's partitions. */
+  groupId: string;
+  /** Where a group without committed offsets starts: true, the oldest message; false (default), new ones only. */
+  fromBeginning?: boolean;
+  /** Milliseconds without a heartbeat before the broker evicts the consumer. Default 30 000. */
+  sessionTimeout?: number;
+  /** Milliseconds a rebalance waits for members to rejoin. Default 60 000. */
+  rebalanceTimeout?: number;
+  /** Milliseconds between heartbeats, also while handlers run; below sessionTimeout. Default 3 000. */
+  heartbeatInterval?: number;
+  /** Most bytes fetched per partition in one request. Default 1 MiB. */
+  maxBytesPerPartition?: number;
+  /** Longest a fetch waits on the broker for new messages, and so the longest stop() waits for one. Default 1 000. */
+  maxWaitTimeInMs?: number;
+  /** Partitions whose fetched batches are handed out at once; more fills chunks across partitions. Default 1. */
+  partitionsConsumedConcurrently?: number;
+}
+
+// Option names handed to kafkajs as they are; everything else in the config is ours.
+const clientOptionNames = [
+  "ssl",
+  "sasl",
+  "connectionTimeout",
+  "authenticationTimeout",
+  "reauthenticationThreshold",
+  "requestTimeout",
+  "enforceRequestTimeout",
+  "retry",
+  "logLevel",
+  "logCreator",
+  "socketFactory",
+] as const satisfies readonly (keyof KafkaClientOptions)[];
+
+type Fail = (field: string, message: string) => never;
+
+type NumericField =
+  | "sessionTimeout"
+  | "rebalanceTimeout"
+  | "heartbeatInterval"
+  | "maxBytesPerPartition"
+  | "maxWaitTimeInMs"
+  | "partitionsConsumedConcurrently";
+
+function failWith(queueName: string, connectorName: unknown): Fail {
+  return (field, message) => {
+    throw new ConfigError(message, {
+      queueName,
+      connectorName: typeof connectorName === "string" ? connectorName : undefined,
+      field,
+    });
+  };
+}
+
+/** Checks the connector config; throws a `ConfigError` naming the queue, connector and field. */
+export function resolveClientSettings(
+  config: KafkaConnectorConfig,
+  queueName: string,
+): ClientSettings {
+  const fail = failWith(queueName, config?.connectorName);
+  if (typeof config !== "object" || config === null) {
+    fail("config", "pass a Kafka connector config, e.g. { connectorName, brokers }");
+  }
+  const brokers = parseBrokers(config.brokers, fail);
+  const { clientId, allowAutoTopicCreation = false } = config;
+  if (clientId !== undefined && (typeof clientId !== "string" || clientId.length === 0)) {
+    fail("clientId", "clientId must be a non-empty string");
+  }
+  if (typeof allowAutoTopicCreation !== "boolean") {
+    fail("allowAutoTopicCreation", "allowAutoTopicCreation must be true or false");
+  }
+  const options: KafkaClientOptions = {};
+  for (const name of clientOptionNames) {
+    if (config[name] !== undefined) Object.assign(options, { [name]: config[name] });
+  }
+  return {
+    brokers,
+    clientId: clientId ?? `romeways-${config.connectorName}`,
+    allowAutoTopicCreation,
+    options,
+  };
+}
+
+/** The topic of a queue: `topic` if set, else the queue name. */
+export function resolveTopic(config: QueueConfig & { topic?: unknown }, queueName: string): string {
+  const { topic } = config;
+  if (topic === undefined) return queueName;
+  if (typeof topic !== "string" || topic.length === 0) {
+    failWith(queueName, config.connectorName)("topic", "topic must be a non-empty string");
+  }
+  return topic as string;
+}
+
+/** Checks the consumer-only fields, needed by `start()` and not by a send-only instance. */
+export function resolveConsumerSettings(
+  config: KafkaQueueConfig,
+  queueName: string,
+): ConsumerSettings {
+  const fail = failWith(queueName, config.connectorName);
+  const { groupId, fromBeginning = false } = config;
+  if (typeof groupId !== "string" || groupId.length === 0) {
+    fail("groupId", "set groupId: consumers with the same groupId share the topic's partitions");
+  }
+  if (typeof fromBeginning !== "boolean") {
+    fail("fromBeginning", "fromBeginning must be true or false");
+  }
+  const positive = (field: NumericField, fallback: number) => {
+    const value: unknown = config[field] ?? fallback;
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      fail(field, `${field} must be an integer >= 1, got ${String(value)}`);
+    }
+    return value as number;
+  };
+  const sessionTimeout = positive("sessionTimeout", 30_000);
+  const heartbeatInterval = positive("heartbeatInterval", 3_000);
+  if (heartbeatInterval >= sessionTimeout) {
+    fail(
+      "heartbeatInterval",
+      `heartbeatInterval (${heartbeatInterval}) must be below sessionTimeout (${sessionTimeout}); about a third of it is usual`,
+    );
+  }
+  const settings: ConsumerSettings = {
+    topic: resolveTopic(config, queueName),
+    groupId,
+    fromBeginning,
+    sessionTimeout,
+    heartbeatInterval,
+    rebalanceTimeout: positive("rebalanceTimeout", 60_000),
+    maxWaitTimeInMs: positive("maxWaitTimeInMs", 1_000),
+    partitionsConsumedConcurrently: positive("partitionsConsumedConcurrently", 1),
+  };
+  if (config.maxBytesPerPartition !== undefined) {
+    settings.maxBytesPerPartition = positive("maxBytesPerPartition", 0);
+  }
+  return settings;
+}
+
+function parseBrokers(brokers: unknown, fail: Fail): string[] {
+  const list = typeof brokers === "string" ? brokers.split(",") : brokers;
+  if (!Array.isArray(list) || list.some((broker) => typeof broker !== "string")) {
+    return fail(
+      "brokers",
+      'brokers must be "host:port", "host1:port,host2:port" or a list of them',
+    );
+  }
+  const trimmed = (list as string[]).map((broker) => broker.trim()).filter((b) => b.length > 0);
+  if (trimmed.length === 0) return fail("brokers", "brokers must name at least one host:port");
+  const bad = trimmed.find((broker) => !/^[^\s:]+:\d+$|^\[[0-9a-fA-F:.]+\]:\d+$/.test(broker));
+  if (bad !== undefined) fail("brokers", `"${bad}" is not host:port`);
+  return trimmed;
+}

@@ -1,0 +1,260 @@
+// The only file that talks to kafkajs: swap the Kafka client by rewriting this file alone.
+import type { RawMessage } from "@romeways/core";
+import {
+  type IHeaders,
+  Kafka,
+  type KafkaConfig,
+  type KafkaMessage,
+  logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
+} from "kafkajs";
+import type { KafkaRawMessage } from "./kafka-message.js";
+
+/** kafkajs connection options passed through from the connector config. */
+export type KafkaClientOptions = Pick<
+  KafkaConfig,
+  | "ssl"
+  | "sasl"
+  | "connectionTimeout"
+  | "authenticationTimeout"
+  | "reauthenticationThreshold"
+  | "requestTimeout"
+  | "enforceRequestTimeout"
+  | "retry"
+  | "logLevel"
+  | "logCreator"
+  | "socketFactory"
+>;
+
+export interface ClientSettings {
+  brokers: string[];
+  clientId: string;
+  allowAutoTopicCreation: boolean;
+  options: KafkaClientOptions;
+}
+
+export interface ConsumerSettings {
+  topic: string;
+  groupId: string;
+  fromBeginning: boolean;
+  sessionTimeout: number;
+  rebalanceTimeout: number;
+  heartbeatInterval: number;
+  maxWaitTimeInMs: number;
+  partitionsConsumedConcurrently: number;
+  maxBytesPerPartition?: number;
+}
+
+/** One fetched batch of one partition, while kafkajs waits in `eachBatch` for it. */
+export interface FetchedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: KafkaRawMessage[];
+  /** Keeps the group membership alive; kafkajs sends one only every `heartbeatInterval`. */
+  heartbeat(): Promise<void>;
+  /** False once kafkajs is stopping the consumer (stop, crash) or re-positioning the partition. */
+  isActive(): boolean;
+  /** The next fetch of this partition starts after `offset`. */
+  resolveOffset(offset: string): void;
+  /** Commits `nextOffset` for this partition once, in the group generation that fetched the batch. */
+  commit(nextOffset: string): Promise<void>;
+}
+
+export interface ConsumerHooks {
+  /** Called from `eachBatch`; kafkajs fetches nothing more for the partition until it settles. */
+  onBatch(batch: FetchedBatch): Promise<void>;
+  /** The group was (re)joined; the partitions of the topic now assigned to this consumer. */
+  onGroupJoin(partitions: number[]): void;
+  /** kafkajs gave up on the consumer; it restarts it by itself when `willRestart`. */
+  onCrash(error: Error, willRestart: boolean): void;
+}
+
+export interface ConsumerSession {
+  /** Fetches nothing more; batches already handed out stay with the caller. */
+  pause(): void;
+  /** Waits for `onBatch` calls to settle, leaves the group and closes the connections. */
+  disconnect(): Promise<void>;
+}
+
+/** A producer shared by every connector instance built from one connector config. */
+export interface SharedProducer {
+  send(topic: string, message: RawMessage): Promise<void>;
+  /** Gives the share back; the last one disconnects the producer. */
+  release(): Promise<void>;
+}
+
+function createKafka(settings: ClientSettings): Kafka {
+  return new Kafka({
+    // kafkajs logs every join at INFO by default: keep the console to warnings unless asked.
+    logLevel: logLevel.WARN,
+    ...settings.options,
+    brokers: settings.brokers,
+    clientId: settings.clientId,
+  });
+}
+
+/** Subscribes to the topic and runs a consumer that hands each fetched batch to `hooks.onBatch`. */
+export async function openConsumer(
+  client: ClientSettings,
+  settings: ConsumerSettings,
+  hooks: ConsumerHooks,
+): Promise<ConsumerSession> {
+  const { topic } = settings;
+  const consumer = createKafka(client).consumer({
+    groupId: settings.groupId,
+    sessionTimeout: settings.sessionTimeout,
+    rebalanceTimeout: settings.rebalanceTimeout,
+    heartbeatInterval: settings.heartbeatInterval,
+    maxWaitTimeInMs: settings.maxWaitTimeInMs,
+    allowAutoTopicCreation: client.allowAutoTopicCreation,
+    ...(settings.maxBytesPerPartition === undefined
+      ? {}
+      : { maxBytesPerPartition: settings.maxBytesPerPartition }),
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    hooks.onGroupJoin(payload.memberAssignment[topic] ?? []);
+  });
+  let starting = true;
+  let crashWhileStarting: Error | undefined;
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (starting) crashWhileStarting = payload.error;
+    else hooks.onCrash(payload.error, payload.restart);
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning });
+    // Resolves once the group is joined; fetching goes on in the background.
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+      eachBatch: (payload) => {
+        const { partition } = payload.batch;
+        return hooks.onBatch({
+          topic,
+          partition,
+          messages: payload.batch.messages.map((m) => toRawMessage(topic, partition, m)),
+          heartbeat: () => payload.heartbeat(),
+          isActive: () => payload.isRunning() && !payload.isStale(),
+          resolveOffset: (offset) => payload.resolveOffset(offset),
+          // Not consumer.commitOffsets(): its retries may land after a rebalance, in a newer
+          // generation, on a partition that now belongs to another member.
+          commit: (nextOffset) =>
+            payload.commitOffsetsIfNecessary({
+              topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
+            }),
+        });
+      },
+    });
+    // run() does not reject when the first join fails (say, a session timeout the broker
+    // refuses): kafkajs reports it as a crash instead, before run() resolves.
+    if (crashWhileStarting !== undefined) throw crashWhileStarting;
+    starting = false;
+  } catch (error) {
+    // Also cancels a restart kafkajs may have scheduled.
+    await consumer.disconnect().catch(() => {});
+    throw error;
+  }
+  return {
+    pause: () => {
+      try {
+        consumer.pause([{ topic }]);
+      } catch {
+        // Not running (it crashed): there is nothing to pause.
+      }
+    },
+    disconnect: () => consumer.disconnect(),
+  };
+}
+
+interface ProducerShare {
+  users: number;
+  connected: Promise<Producer> | undefined;
+  settings: ClientSettings;
+}
+
+// One producer per connector config object: every queue of a connector shares it.
+const producerShares = new Map<object, ProducerShare>();
+
+/** Takes a share of the producer of `owner` (the connector config); it connects on the first send. */
+export function acquireProducer(owner: object, settings: ClientSettings): SharedProducer {
+  let share = producerShares.get(owner);
+  if (share === undefined) {
+    share = { users: 0, connected: undefined, settings };
+    producerShares.set(owner, share);
+  }
+  share.users++;
+  const current = share;
+  let released = false;
+  return {
+    send: async (topic, message) => {
+      const producer = await connectShare(current);
+      await producer.send({ topic, messages: [toKafkaMessage(message)] });
+    },
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (--current.users > 0) return;
+      producerShares.delete(owner);
+      const connected = current.connected;
+      current.connected = undefined;
+      if (connected !== undefined) await (await connected.catch(() => undefined))?.disconnect();
+    },
+  };
+}
+
+function connectShare(share: ProducerShare): Promise<Producer> {
+  if (share.connected === undefined) {
+    const producer = createKafka(share.settings).producer({
+      // Java's partitioner: a resend with the same key lands where a Java producer puts it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: share.settings.allowAutoTopicCreation,
+    });
+    const connected = producer.connect().then(() => producer);
+    share.connected = connected;
+    // A failed connect is retried by the next send.
+    connected.catch(() => {
+      if (share.connected === connected) share.connected = undefined;
+    });
+  }
+  return share.connected;
+}
+
+function toRawMessage(topic: string, partition: number, message: KafkaMessage): KafkaRawMessage {
+  const raw: KafkaRawMessage = {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    body: message.value,
+    headers: toTextHeaders(message.headers),
+  };
+  if (message.key !== null && message.key !== undefined) raw.key = message.key;
+  return raw;
+}
+
+function toTextHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  if (headers === undefined) return text;
+  for (const [name, value] of Object.entries(headers)) {
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) text[name] = last.toString();
+  }
+  return text;
+}
+
+function toKafkaMessage(message: RawMessage): Message {
+  const kafkaMessage: Message = { value: message.body === null ? null : asBuffer(message.body) };
+  if (message.key !== undefined) {
+    kafkaMessage.key = typeof message.key === "string" ? message.key : asBuffer(message.key);
+  }
+  if (message.headers !== undefined) kafkaMessage.headers = { ...message.headers };
+  return kafkaMessage;
+}
+
+// kafkajs writes Buffers; a plain Uint8Array is wrapped without copying.
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}

@@ -1,0 +1,114 @@
+// What the Kafka connector promises beyond the connector contract (conformance.test.ts runs
+// the contract itself): partitions, back-pressure, tombstones, the shared producer.
+import { connect } from "node:net";
+import { KafkaQueueConnector } from "@romeways/connector-kafka";
+import { describe, expect, test } from "vitest";
+import {
+  bytes,
+  connectorConfig,
+  createTestTopic,
+  produce,
+  startedConnector,
+  take,
+  text,
+} from "./kafka-test-kit.js";
+
+describe("the Kafka connector", () => {
+  test("messages of one partition come in the order they were sent, on a topic of several", async () => {
+    const topic = await createTestTopic({ partitions: 3 });
+    const connector = await startedConnector(topic);
+    const keys = ["a", "b", "c", "d"];
+    await produce(
+      topic.topic,
+      Array.from({ length: 50 }, (_, i) =>
+        keys.map((key) => ({ key, value: `${key}-${i}` })),
+      ).flat(),
+    );
+    const taken = await take(connector, 200, { maxChunkSize: 7 });
+    for (const key of keys) {
+      const ofKey = taken.filter((m) => Buffer.from(m.key ?? []).toString() === key).map(text);
+      expect(ofKey).toEqual(Array.from({ length: 50 }, (_, i) => `${key}-${i}`));
+    }
+  });
+
+  test("concurrent polls on one instance share several partitions without losing or repeating a message", async () => {
+    const topic = await createTestTopic({ partitions: 3 });
+    const connector = await startedConnector(topic, { partitionsConsumedConcurrently: 3 });
+    await produce(
+      topic.topic,
+      Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, value: `m${i}` })),
+    );
+    const taken: string[] = [];
+    const signal = AbortSignal.timeout(60_000);
+    await Promise.all(
+      [1, 2, 3].map(async () => {
+        while (taken.length < 300 && !signal.aborted) {
+          const chunk = await connector.getMessages(10, signal);
+          taken.push(...chunk.map((m) => text(m) as string));
+          await connector.ack(chunk);
+        }
+      }),
+    );
+    expect(taken).toHaveLength(300);
+    expect(new Set(taken).size).toBe(300);
+  });
+
+  test("a fetched batch holds back the next one until it is acknowledged", async () => {
+    const topic = await createTestTopic();
+    const connector = await startedConnector(topic);
+    await produce(topic.topic, [{ value: "first" }]);
+    const first = await take(connector, 1, { ack: false });
+    expect(first.map(text)).toEqual(["first"]);
+    // Sent while the first batch waits for its acknowledgement: kafkajs fetches it only after.
+    await produce(topic.topic, [{ value: "second" }]);
+    // Absence cannot be awaited: give the second batch a fair chance to come, and see it not.
+    expect(await connector.getMessages(10, AbortSignal.timeout(1_500))).toEqual([]);
+    await connector.ack(first);
+    expect((await take(connector, 1)).map(text)).toEqual(["second"]);
+  });
+
+  test("a tombstone comes back with body null and its key", async () => {
+    const topic = await createTestTopic();
+    const connector = await startedConnector(topic);
+    await connector.sendMessage({ body: null, key: "deleted" });
+    const [tombstone] = await take(connector, 1);
+    expect(tombstone?.body).toBeNull();
+    expect(Buffer.from(tombstone?.key ?? []).toString()).toBe("deleted");
+  });
+
+  test("messages carry their topic, partition, offset and timestamp", async () => {
+    const topic = await createTestTopic();
+    const connector = await startedConnector(topic);
+    await produce(topic.topic, [{ value: "x" }, { value: "y" }]);
+    const taken = await take(connector, 2);
+    expect(taken.map(({ topic: t, partition, offset }) => ({ t, partition, offset }))).toEqual([
+      { t: topic.topic, partition: 0, offset: "0" },
+      { t: topic.topic, partition: 0, offset: "1" },
+    ]);
+    expect(Number(taken[0]?.timestamp)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  test("one producer serves every instance built from one connector config", async () => {
+    const topic = await createTestTopic();
+    let sockets = 0;
+    // Counts the connections kafkajs opens for this connector config.
+    const config = connectorConfig({
+      socketFactory: ({ host, port, onConnect }) => {
+        sockets++;
+        return connect({ host, port }, onConnect);
+      },
+    });
+    const queue = { connectorName: "kafka-test", groupId: topic.groupId };
+    const instances = [1, 2, 3].map(() => new KafkaQueueConnector(config, queue, topic.topic));
+    for (let i = 0; i < 10; i++) {
+      await Promise.all(
+        instances.map((instance) => instance.sendMessage({ body: bytes(`m${i}`) })),
+      );
+    }
+    await Promise.all(instances.map((instance) => instance.stop()));
+    console.log(`[kafka] 30 sends through 3 instances opened ${sockets} connection(s)`);
+    expect(sockets).toBeLessThanOrEqual(2);
+    const consumer = await startedConnector(topic);
+    expect(await take(consumer, 30)).toHaveLength(30);
+  });
+});
