@@ -14,6 +14,8 @@ export interface HandledRecord {
   id: string;
   partition: number;
   offset: bigint;
+  /** The process that handled it. */
+  pid: number;
 }
 
 export interface ConsumerProcess {
@@ -80,8 +82,8 @@ export function readHandled(file: string): HandledRecord[] {
     .split("\n")
     .filter((line) => line.length > 0)
     .map((line) => {
-      const [id, partition, offset] = line.split(" ") as [string, string, string];
-      return { id, partition: Number(partition), offset: BigInt(offset) };
+      const [id, partition, offset, pid] = line.split(" ") as [string, string, string, string];
+      return { id, partition: Number(partition), offset: BigInt(offset), pid: Number(pid) };
     });
 }
 
