@@ -1,11 +1,2 @@
-import { defineConfig } from "tsup";
-
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  platform: "node",
-});
+// One build setup for every package: ESM + CJS + .d.ts for Node 20.
+export { default } from "../../tsup.config.base";
