@@ -5,6 +5,7 @@ import {
   type QueueConfig,
   type RawMessage,
 } from "@romeways/core";
+import { InFlight } from "./in-flight.js";
 import { MemoryQueue } from "./memory-queue.js";
 
 /** Connector config of the memory connector (the seed's `MemoryConnectorConfig`). */
@@ -24,7 +25,7 @@ export class MemoryQueueConnector implements Connector {
   /** The queues live in the process that created them: workers use the parent's over IPC. */
   static readonly hostedInParent = true;
   private readonly queue: MemoryQueue;
-  private readonly inFlight = new Set<RawMessage>();
+  private readonly inFlight = new InFlight();
   /** Ends a poll still waiting when the connector stops. */
   private readonly stopped = new AbortController();
 
@@ -47,11 +48,11 @@ export class MemoryQueueConnector implements Connector {
   async start(): Promise<void> {}
 
   async getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]> {
-    const messages = await this.queue.take(
-      maxChunkSize,
-      AbortSignal.any([signal, this.stopped.signal]),
-    );
-    for (const message of messages) this.inFlight.add(message);
+    // Composing signals costs more than taking a chunk: only a poll that will wait needs stop's.
+    const waitSignal =
+      this.queue.size > 0 ? signal : AbortSignal.any([signal, this.stopped.signal]);
+    const messages = await this.queue.take(maxChunkSize, waitSignal);
+    this.inFlight.add(messages);
     return messages;
   }
 
@@ -60,12 +61,11 @@ export class MemoryQueueConnector implements Connector {
   }
 
   async ack(messages: RawMessage[]): Promise<void> {
-    for (const message of messages) this.inFlight.delete(message);
+    this.inFlight.ack(messages);
   }
 
   async stop(): Promise<void> {
     this.stopped.abort();
-    this.queue.putBack([...this.inFlight]);
-    this.inFlight.clear();
+    this.queue.putBack(this.inFlight.drain());
   }
 }
