@@ -25,6 +25,11 @@ interface TakeWaiter {
 
 const ignore = () => {};
 
+// The batch a message came from rides on the message itself: a WeakMap entry per message
+// cost more than the rest of the connector's per-message work.
+const heldBy = Symbol("romeways.kafka.heldBy");
+type Tagged = { [heldBy]?: HeldBatch | undefined };
+
 /**
  * Bridges kafkajs's push (`eachBatch`) to romeways's pull (`getMessages`) with back-pressure.
  * A fetched batch waits here until the poll loop has taken all of its messages and
@@ -41,7 +46,6 @@ export class BatchBridge {
   /** Held batches with messages not taken yet, in fetch order. */
   private ready: HeldBatch[] = [];
   private waiters: TakeWaiter[] = [];
-  private readonly origin = new WeakMap<RawMessage, HeldBatch>();
   private readonly offsets = new OffsetTracker();
   private closing = false;
 
@@ -60,7 +64,7 @@ export class BatchBridge {
       wake: undefined,
       settled: Promise.resolve(),
     };
-    for (const message of batch.messages) this.origin.set(message, held);
+    for (const message of batch.messages) (message as Tagged)[heldBy] = held;
     this.offsets.track(
       batch.partition,
       batch.messages.map((message) => message.offset),
@@ -103,9 +107,9 @@ export class BatchBridge {
   ack(messages: readonly RawMessage[]): void {
     const touched = new Set<HeldBatch>();
     for (const message of messages) {
-      const held = this.origin.get(message);
+      const held = (message as Tagged)[heldBy];
       if (held === undefined) continue;
-      this.origin.delete(message);
+      (message as Tagged)[heldBy] = undefined;
       // A revoked message is fetched again by whoever owns its partition now.
       if (!this.isCurrent(held)) continue;
       this.offsets.ack(held.batch.partition, (message as KafkaRawMessage).offset);

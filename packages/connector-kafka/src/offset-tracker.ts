@@ -16,12 +16,12 @@ export class OffsetTracker {
       state = new PartitionOffsets();
       this.partitions.set(partition, state);
     }
-    for (const offset of offsets) state.track(BigInt(offset));
+    for (const offset of offsets) state.track(offset);
   }
 
   /** Marks one tracked offset as done; unknown offsets are ignored. */
   ack(partition: number, offset: string): void {
-    this.partitions.get(partition)?.ack(BigInt(offset));
+    this.partitions.get(partition)?.ack(offset);
   }
 
   /** The offset to commit (the next one to read) if the acknowledged prefix grew since the last commit. */
@@ -48,27 +48,38 @@ export class OffsetTracker {
 
 class PartitionOffsets {
   // Fetch order as an array + head index, so that dropping the acknowledged front stays O(1).
-  private pending: bigint[] = [];
+  // Offsets stay decimal strings on the per-message path: BigInt only once per commit.
+  private pending: string[] = [];
   private head = 0;
-  private readonly acked = new Set<bigint>();
-  private lastDone: bigint | undefined;
+  /** Acknowledged ahead of an earlier offset that is still pending. */
+  private readonly ackedEarly = new Set<string>();
+  private lastDone: string | undefined;
   private lastCommitted: bigint | undefined;
 
   get pendingCount(): number {
     return this.pending.length - this.head;
   }
 
-  track(offset: bigint): void {
+  track(offset: string): void {
     this.pending.push(offset);
   }
 
-  ack(offset: bigint): void {
-    if (this.pendingCount === 0 || offset < (this.pending[this.head] as bigint)) return;
-    this.acked.add(offset);
-    while (this.head < this.pending.length) {
-      const first = this.pending[this.head] as bigint;
-      if (!this.acked.delete(first)) break;
+  ack(offset: string): void {
+    if (this.pendingCount === 0) return;
+    const first = this.pending[this.head] as string;
+    if (offset === first) {
+      // Acknowledgements mostly come in fetch order: no hashing for those.
       this.lastDone = first;
+      this.head++;
+    } else if (compareOffsets(offset, first) < 0) {
+      return; // done before: a repeated acknowledgement
+    } else {
+      this.ackedEarly.add(offset);
+    }
+    while (this.ackedEarly.size > 0 && this.head < this.pending.length) {
+      const next = this.pending[this.head] as string;
+      if (!this.ackedEarly.delete(next)) break;
+      this.lastDone = next;
       this.head++;
     }
     if (this.head === this.pending.length) {
@@ -82,11 +93,17 @@ class PartitionOffsets {
 
   committable(): bigint | undefined {
     if (this.lastDone === undefined) return undefined;
-    const next = this.lastDone + 1n;
+    const next = BigInt(this.lastDone) + 1n;
     return this.lastCommitted !== undefined && this.lastCommitted >= next ? undefined : next;
   }
 
   markCommitted(next: bigint): void {
     if (this.lastCommitted === undefined || next > this.lastCommitted) this.lastCommitted = next;
   }
+}
+
+/** Numeric order of two decimal offsets without leading zeros, without parsing them. */
+function compareOffsets(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
