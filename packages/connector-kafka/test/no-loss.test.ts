@@ -47,20 +47,35 @@ function repeatedIds(records: readonly HandledRecord[]): string[] {
   return repeated;
 }
 
+/** Starts the consumer and waits until it handled a third of the messages. */
+async function consumeAThird(topic: TestTopic, file: string) {
+  const consumer = startConsumerProcess(topic, file, consumerEnv);
+  await consumer.ready;
+  await waitUntil("a third of the messages are handled", () => readHandled(file).length >= 3_000, {
+    intervalMs: 20,
+  });
+  return consumer;
+}
+
+/** Starts the consumer again, waits until every message was handled, then stops it. */
+async function consumeTheRest(topic: TestTopic, file: string): Promise<void> {
+  const consumer = startConsumerProcess(topic, file, consumerEnv);
+  await consumer.ready;
+  await waitUntil(
+    "every message is handled",
+    () => countHandled(readHandled(file)).distinct === messageCount,
+    { timeoutMs: 120_000, intervalMs: 100 },
+  );
+  consumer.child.kill("SIGTERM");
+  await consumer.exited;
+}
+
 describe("no message is lost when the consumer process dies", () => {
   test("a consumer killed with SIGKILL mid-run and started again handles every message at least once", async () => {
     const topic = await topicWithMessages();
     const file = handledFile();
     const started = performance.now();
-    const first = startConsumerProcess(topic, file, consumerEnv);
-    await first.ready;
-    await waitUntil(
-      "a third of the messages are handled",
-      () => readHandled(file).length >= 3_000,
-      {
-        intervalMs: 20,
-      },
-    );
+    const first = await consumeAThird(topic, file);
     first.child.kill("SIGKILL");
     await first.exited;
     const beforeKill = readHandled(file);
@@ -68,18 +83,7 @@ describe("no message is lost when the consumer process dies", () => {
     const committedAtKill = await committedOffsets(topic.groupId, topic.topic);
     const inFlightAtKill = uncommitted(beforeKill, committedAtKill);
 
-    const second = startConsumerProcess(topic, file, consumerEnv);
-    await second.ready;
-    await waitUntil(
-      "every message is handled",
-      () => countHandled(readHandled(file)).distinct === messageCount,
-      {
-        timeoutMs: 120_000,
-        intervalMs: 100,
-      },
-    );
-    second.child.kill("SIGTERM");
-    await second.exited;
+    await consumeTheRest(topic, file);
 
     const all = readHandled(file);
     const { distinct, duplicates } = countHandled(all);
@@ -99,32 +103,13 @@ describe("no message is lost when the consumer process dies", () => {
     const topic = await topicWithMessages();
     const file = handledFile();
     const started = performance.now();
-    const first = startConsumerProcess(topic, file, consumerEnv);
-    await first.ready;
-    await waitUntil(
-      "a third of the messages are handled",
-      () => readHandled(file).length >= 3_000,
-      {
-        intervalMs: 20,
-      },
-    );
+    const first = await consumeAThird(topic, file);
     first.child.kill("SIGTERM");
     expect(await first.exited).toEqual({ code: null, signal: "SIGTERM" });
     expect(first.output()).toContain("stopped drained=true");
     const beforeStop = readHandled(file).length;
 
-    const second = startConsumerProcess(topic, file, consumerEnv);
-    await second.ready;
-    await waitUntil(
-      "every message is handled",
-      () => countHandled(readHandled(file)).distinct === messageCount,
-      {
-        timeoutMs: 120_000,
-        intervalMs: 100,
-      },
-    );
-    second.child.kill("SIGTERM");
-    await second.exited;
+    await consumeTheRest(topic, file);
 
     const { distinct, duplicates } = countHandled(readHandled(file));
     console.log(

@@ -69,3 +69,33 @@ export const forwardableEvents: readonly RomewaysEventName[] = [
   "message:failed",
   "message:discarded",
 ];
+
+/** An event payload made safe for the channel: errors flattened, raw messages reduced to their data. */
+export function eventToWire(payload: unknown): unknown {
+  if (typeof payload !== "object" || payload === null) return payload;
+  const wire: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+  if (wire.error instanceof Error) wire.error = serializeError(wire.error);
+  if (isRecord(wire.raw)) wire.raw = rawData(wire.raw);
+  if (isRecord(wire.message)) wire.message = { ...wire.message, raw: rawData(wire.message.raw) };
+  return wire;
+}
+
+function rawData(raw: unknown): unknown {
+  if (!isRecord(raw)) return raw;
+  const { body, key, headers } = raw;
+  return { body, key, headers };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/** The parent's view of a forwarded payload: errors become `Error`s again. */
+export function eventFromWire(payload: unknown): unknown {
+  if (!isRecord(payload)) return payload;
+  const error = payload.error;
+  if (isRecord(error) && typeof error.message === "string" && typeof error.name === "string") {
+    return { ...payload, error: reviveError(error as { name: string; message: string }) };
+  }
+  return payload;
+}

@@ -4,13 +4,13 @@ import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
 import type { Logger } from "../logger.js";
 import { ConnectorHost, type HostedRegistration } from "./connector-host.js";
 import {
+  eventFromWire,
   forwardableEvents,
   type ParentToWorker,
   reviveError,
   serializeError,
   type WorkerToParent,
 } from "./ipc-messages.js";
-import { fromWire } from "./worker-channel.js";
 import { workerEnvKey, workerMarker } from "./worker-env.js";
 
 export interface SupervisorOptions {
@@ -144,7 +144,7 @@ export class Supervisor {
           case "event":
             (events.emit as (name: RomewaysEventName, payload: unknown) => boolean)(
               message.name,
-              fromWire(message.payload),
+              eventFromWire(message.payload),
             );
             return;
           case "call":

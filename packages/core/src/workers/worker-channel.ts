@@ -1,10 +1,10 @@
 import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
 import {
+  eventToWire,
   forwardableEvents,
   type HostCall,
   type ParentToWorker,
   reviveError,
-  serializeError,
   type WorkerToParent,
 } from "./ipc-messages.js";
 
@@ -98,7 +98,7 @@ export class WorkerChannel {
     for (const name of wanted) {
       if (this.forwarders.has(name)) continue;
       const forward = (payload: unknown) =>
-        this.send({ type: "event", name, payload: toWire(payload) });
+        this.send({ type: "event", name, payload: eventToWire(payload) });
       this.forwarders.set(name, forward);
       this.events.on(name, forward);
     }
@@ -109,34 +109,4 @@ export class WorkerChannel {
     this.stopping ??= this.stopWorker().finally(() => process.exit(0));
     return this.stopping;
   }
-}
-
-/** An event payload made safe for the channel: errors flattened, raw messages reduced to their data. */
-function toWire(payload: unknown): unknown {
-  if (typeof payload !== "object" || payload === null) return payload;
-  const wire: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
-  if (wire.error instanceof Error) wire.error = serializeError(wire.error);
-  if (isRecord(wire.raw)) wire.raw = rawData(wire.raw);
-  if (isRecord(wire.message)) wire.message = { ...wire.message, raw: rawData(wire.message.raw) };
-  return wire;
-}
-
-function rawData(raw: unknown): unknown {
-  if (!isRecord(raw)) return raw;
-  const { body, key, headers } = raw;
-  return { body, key, headers };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
-
-/** The parent's view of a forwarded payload: errors become `Error`s again. */
-export function fromWire(payload: unknown): unknown {
-  if (!isRecord(payload)) return payload;
-  const error = payload.error;
-  if (isRecord(error) && typeof error.message === "string" && typeof error.name === "string") {
-    return { ...payload, error: reviveError(error as { name: string; message: string }) };
-  }
-  return payload;
 }
