@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
-import { decodeBody, resendOf } from "./envelope.js";
+import { deadLetterOf, decodeBody, resendOf } from "./envelope.js";
 import { ResendError, RomewaysError, toError } from "./errors/index.js";
 import type {
   ConnectorPhase,
@@ -123,14 +123,14 @@ export class ConsumerLoop {
     // time since the chunk started, an upper bound).
     const chunkStart = performance.now();
     if (!this.options.config.sequential) {
-      if (chunk.length === 1) await this.process(chunk[0] as RawMessage, chunkStart);
-      else await this.processAll(chunk, chunkStart);
+      await this.processAll(chunk, chunkStart);
     } else {
       const timed = hasListener(this.options.events, timedEvents);
       for (const raw of chunk) {
         // Stopping: what was not started stays unacknowledged and is delivered again.
         if (this.signal.aborted) break;
-        await this.process(raw, timed ? performance.now() : chunkStart);
+        const pending = this.process(raw, timed ? performance.now() : chunkStart);
+        if (pending !== undefined) await pending;
       }
     }
     await this.ackFinished();
@@ -143,35 +143,58 @@ export class ConsumerLoop {
       const settled = () => {
         if (--pending === 0) resolve();
       };
-      for (const raw of chunk) this.process(raw, started).then(settled, reject);
+      try {
+        for (const raw of chunk) {
+          const outcome = this.process(raw, started);
+          if (outcome === undefined) settled();
+          else outcome.then(settled, reject);
+        }
+      } catch (error) {
+        reject(error);
+      }
     });
   }
 
   /**
    * Runs the handler on one message and makes its outcome final (or leaves it unacknowledged).
-   * `started` is when its handling started, for the durations of outcome events.
+   * `started` is when its handling started, for the durations of outcome events. Not async:
+   * an outcome final at once (a synchronous handler) returns undefined and costs no promise.
    */
-  private async process(raw: RawMessage, started: number): Promise<void> {
+  private process(raw: RawMessage, started: number): PromiseLike<void> | undefined {
     const { events, logger, handler, queueName } = this.options;
     if (raw.body === null) {
       logger.warn({ ...this.ref }, "message without a body discarded");
       if (events.listenerCount("message:discarded") > 0) {
         events.emit("message:discarded", { ...this.ref, raw, reason: "empty-body" });
       }
-      return this.finish(raw);
+      this.finish(raw);
+      return undefined;
     }
     const { payload, rwResendTimes } = decodeBody(raw.body);
     const message: Message = { queueName, payload, rwResendTimes, raw };
     if (events.listenerCount("message:received") > 0) {
       events.emit("message:received", { ...this.ref, message });
     }
+    let result: unknown;
     try {
-      const result = handler(message);
-      // A synchronous handler's outcome is final at once: no microtask to wait for.
-      if (isThenable(result)) await result;
+      result = handler(message);
     } catch (thrown) {
       return this.settleFailure(message, thrown, performance.now() - started);
     }
+    if (!isThenable(result)) {
+      this.succeeded(message, started);
+      return undefined;
+    }
+    // Promise.resolve adopts a foreign thenable safely (its then() may throw).
+    const settling = result instanceof Promise ? result : Promise.resolve(result);
+    return settling.then(
+      () => this.succeeded(message, started),
+      (thrown: unknown) => this.settleFailure(message, thrown, performance.now() - started),
+    );
+  }
+
+  private succeeded(message: Message, started: number): void {
+    const { events } = this.options;
     if (events.listenerCount("message:handled") > 0) {
       events.emit("message:handled", {
         ...this.ref,
@@ -179,7 +202,7 @@ export class ConsumerLoop {
         durationMs: performance.now() - started,
       });
     }
-    this.finish(raw);
+    this.finish(message.raw);
   }
 
   private async settleFailure(
@@ -226,17 +249,7 @@ export class ConsumerLoop {
       return this.finish(message.raw);
     }
     const { raw } = message;
-    const dead: RawMessage = {
-      body: raw.body,
-      headers: {
-        ...raw.headers,
-        "x-romeways-dead-letter-reason": reason,
-        "x-romeways-error": error.message.slice(0, 1_000),
-        "x-romeways-source-queue": this.options.queueName,
-        "x-romeways-resend-times": String(message.rwResendTimes),
-      },
-    };
-    if (raw.key !== undefined) dead.key = raw.key;
+    const dead = deadLetterOf(message, this.options.queueName, reason, error);
     if (!(await this.publish(deadLetter, dead))) return;
     logger.warn({ ...this.ref, deadLetterQueue, reason, error }, "message dead-lettered");
     if (events.listenerCount("message:dead-lettered") > 0) {

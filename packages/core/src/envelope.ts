@@ -1,4 +1,6 @@
 import type { RawMessage } from "./connector.js";
+import type { DeadLetterReason } from "./events.js";
+import type { Message } from "./message.js";
 
 /**
  * The resend envelope shared with Python romeways: `{"payload": <string>, "rw_resend_times": <n>}`,
@@ -34,6 +36,28 @@ export function resendOf(raw: RawMessage, payload: string, rwResendTimes: number
   if (raw.key !== undefined) resent.key = raw.key;
   if (raw.headers !== undefined) resent.headers = { ...raw.headers };
   return resent;
+}
+
+/** A dead letter keeps the body and key as they came, and says why in its headers. */
+export function deadLetterOf(
+  message: Message,
+  sourceQueue: string,
+  reason: DeadLetterReason,
+  error: Error,
+): RawMessage {
+  const { raw } = message;
+  const dead: RawMessage = {
+    body: raw.body,
+    headers: {
+      ...raw.headers,
+      "x-romeways-dead-letter-reason": reason,
+      "x-romeways-error": error.message.slice(0, 1_000),
+      "x-romeways-source-queue": sourceQueue,
+      "x-romeways-resend-times": String(message.rwResendTimes),
+    },
+  };
+  if (raw.key !== undefined) dead.key = raw.key;
+  return dead;
 }
 
 function parseEnvelope(text: string): DecodedBody | undefined {

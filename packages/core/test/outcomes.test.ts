@@ -224,4 +224,49 @@ describe("message outcomes", () => {
       'ack {"payload": "x", "rw_resend_times": 1}',
     ]);
   });
+  describe.each([
+    { mode: "concurrent", sequential: false },
+    { mode: "sequential", sequential: true },
+  ])("a handler returning a foreign thenable ($mode)", ({ sequential }) => {
+    test("that rejects with a ResendError: the message is resent", async () => {
+      const ctx = memoryApp();
+      app = ctx.app;
+      app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, sequential }, (m) => ({
+        // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, on purpose
+        then(onFulfilled: () => void, onRejected: (reason: unknown) => void) {
+          if (m.rwResendTimes === 0) onRejected(new ResendError("later"));
+          else onFulfilled();
+        },
+      }));
+      ctx.queue.put("t");
+      const resent = nextEvent(app, "message:resent");
+      const handled = nextEvent(app, "message:handled");
+      await app.start();
+      expect((await resent).resendTimes).toBe(1);
+      expect((await handled).message.rwResendTimes).toBe(1);
+    });
+
+    test("whose then() throws: the message fails, the loop goes on", async () => {
+      const ctx = memoryApp();
+      app = ctx.app;
+      app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, sequential }, (m) => {
+        if (m.payload === "fine") return undefined;
+        return {
+          // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, on purpose
+          then() {
+            throw new Error("broken thenable");
+          },
+        };
+      });
+      ctx.queue.put("broken");
+      ctx.queue.put("fine");
+      const failed = nextEvent(app, "message:failed");
+      const handled = nextEvent(app, "message:handled");
+      await app.start();
+      expect((await failed).error.message).toBe("broken thenable");
+      expect((await handled).message.payload).toBe("fine");
+      await app.stop();
+      expect(ctx.calls.acked.map(bodyText).sort()).toEqual(["broken", "fine"]);
+    });
+  });
 });
