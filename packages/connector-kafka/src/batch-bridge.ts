@@ -1,16 +1,18 @@
 import type { RawMessage } from "@romeways/core";
 import type { KafkaRawMessage } from "./kafka-message.js";
 import type { FetchedBatch } from "./kafkajs-client.js";
+import { type CommitSource, OffsetCommitter } from "./offset-committer.js";
 import { OffsetTracker } from "./offset-tracker.js";
 
 /** A fetched batch while kafkajs waits in `eachBatch` for it to settle. */
-interface HeldBatch {
+interface HeldBatch extends CommitSource {
   readonly batch: FetchedBatch;
   /** The bridge's generation when it was fetched; a revoke makes it stale. */
   readonly generation: number;
   /** Index of the first message not taken yet. */
   nextToTake: number;
   unacked: number;
+  released: boolean;
   /** Something its settle loop waits for happened (an ack, a revoke, close). */
   changed: boolean;
   wake: (() => void) | undefined;
@@ -47,6 +49,9 @@ export class BatchBridge {
   private ready: HeldBatch[] = [];
   private waiters: TakeWaiter[] = [];
   private readonly offsets = new OffsetTracker();
+  private readonly committer = new OffsetCommitter<HeldBatch>(this.offsets, (held) =>
+    this.isCurrent(held),
+  );
   private closing = false;
 
   /** @param tickMs how often a waiting batch heartbeats and checks that kafkajs still runs */
@@ -60,6 +65,7 @@ export class BatchBridge {
       generation: this.generation,
       nextToTake: 0,
       unacked: batch.messages.length,
+      released: false,
       changed: false,
       wake: undefined,
       settled: Promise.resolve(),
@@ -129,6 +135,7 @@ export class BatchBridge {
   revoke(): void {
     this.generation++;
     this.offsets.clear();
+    this.committer.forget();
     this.ready = [];
     for (const held of this.held) this.notify(held);
   }
@@ -147,6 +154,7 @@ export class BatchBridge {
     this.ready = [];
     for (const held of this.held) this.notify(held);
     await Promise.all([...this.held].map((held) => held.settled));
+    await this.committer.flush();
   }
 
   private async settle(held: HeldBatch): Promise<void> {
@@ -159,19 +167,21 @@ export class BatchBridge {
           if (!this.closing) this.revoke();
           return;
         }
-        await this.commitAcknowledged(held);
-        if (this.closing) return;
         if (held.unacked === 0) {
-          batch.resolveOffset(
-            (batch.messages[batch.messages.length - 1] as KafkaRawMessage).offset,
-          );
+          // Settles at once: kafkajs fetches the partition's next batch while this one commits.
+          held.released = true;
+          batch.resolveOffset(lastOffsetOf(batch));
+          this.committer.request(held);
           return;
         }
+        // The acknowledged prefix so far, committed while the rest is being handled.
+        this.committer.request(held);
+        if (this.closing) return;
         try {
           await batch.heartbeat();
         } catch (error) {
           // Mostly a rebalance starting: this generation may still commit what is done.
-          await this.commitAcknowledged(held).catch(ignore);
+          await this.committer.commitNow(held).catch(ignore);
           throw error;
         }
         await this.nextChangeOrTick(held);
@@ -180,21 +190,6 @@ export class BatchBridge {
       // kafkajs rejoins or refetches on this error, from the last commit.
       if (this.isCurrent(held)) this.revoke();
       throw error;
-    }
-  }
-
-  /** Commits the acknowledged prefix of the batch's partition until it stops growing. */
-  private async commitAcknowledged(held: HeldBatch): Promise<void> {
-    const { batch } = held;
-    // Acks arriving while a commit is on its way are committed by the next round.
-    for (;;) {
-      const next = this.offsets.committable(batch.partition);
-      if (next === undefined || !this.isCurrent(held)) return;
-      await batch.commit(next);
-      if (!this.isCurrent(held)) return;
-      this.offsets.committed(batch.partition, next);
-      // A refetch after a transient error then starts at the commit, not at the batch's start.
-      batch.resolveOffset((BigInt(next) - 1n).toString());
     }
   }
 
@@ -246,4 +241,8 @@ export class BatchBridge {
       waiter.resolve(this.takeNow(waiter.maxChunkSize));
     }
   }
+}
+
+function lastOffsetOf(batch: FetchedBatch): string {
+  return (batch.messages[batch.messages.length - 1] as KafkaRawMessage).offset;
 }

@@ -47,6 +47,11 @@ export interface ConsumerSettings {
   maxBytesPerPartition?: number;
 }
 
+export interface PartitionOffset {
+  partition: number;
+  offset: string;
+}
+
 /** One fetched batch of one partition, while kafkajs waits in `eachBatch` for it. */
 export interface FetchedBatch {
   readonly topic: string;
@@ -58,8 +63,11 @@ export interface FetchedBatch {
   isActive(): boolean;
   /** The next fetch of this partition starts after `offset`. */
   resolveOffset(offset: string): void;
-  /** Commits `nextOffset` for this partition once, in the group generation that fetched the batch. */
-  commit(nextOffset: string): Promise<void>;
+  /**
+   * Commits once, in the consumer's current group generation: for each partition, the next
+   * offset to read. Usable after the batch settled, for any partition of the topic.
+   */
+  commit(offsets: readonly PartitionOffset[]): Promise<void>;
 }
 
 export interface ConsumerHooks {
@@ -141,10 +149,8 @@ export async function openConsumer(
           resolveOffset: (offset) => payload.resolveOffset(offset),
           // Not consumer.commitOffsets(): its retries may land after a rebalance, in a newer
           // generation, on a partition that now belongs to another member.
-          commit: (nextOffset) =>
-            payload.commitOffsetsIfNecessary({
-              topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }],
-            }),
+          commit: (offsets) =>
+            payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [...offsets] }] }),
         });
       },
     });

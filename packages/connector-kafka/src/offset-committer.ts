@@ -1,0 +1,92 @@
+import type { FetchedBatch } from "./kafkajs-client.js";
+import type { OffsetTracker } from "./offset-tracker.js";
+
+/** What the committer needs of a held batch. */
+export interface CommitSource {
+  readonly batch: FetchedBatch;
+  /** Every message is acknowledged and kafkajs has moved on to the partition's next batch. */
+  released: boolean;
+}
+
+const ignore = () => {};
+
+/**
+ * Commits the acknowledged prefix of every partition off the fetch path. kafkajs fetches a
+ * partition again only once its batch settles, and a commit costs a broker round trip (5 ms
+ * and more: Kafka 4 lingers on group-coordinator writes) during which the broker answers
+ * nothing else on that connection, fetches included. So there is one commit in flight at a
+ * time, for every partition that has something to commit; acks that arrive meanwhile go
+ * into the next one.
+ */
+export class OffsetCommitter<S extends CommitSource> {
+  /** Per partition, the newest batch that asked for a commit (its generation decides). */
+  private readonly wanted = new Map<number, S>();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly offsets: OffsetTracker,
+    private readonly isCurrent: (source: S) => boolean,
+  ) {}
+
+  /** Commits in the background; a failed commit stays wanted until the next one. */
+  request(source: S): void {
+    this.wanted.set(source.batch.partition, source);
+    if (this.running !== undefined) return;
+    const running = this.run().finally(() => {
+      this.running = undefined;
+    });
+    running.catch(ignore);
+    this.running = running;
+  }
+
+  /** Commits now and waits for it; rejects if the commit fails. */
+  commitNow(source: S): Promise<void> {
+    this.request(source);
+    return this.running ?? Promise.resolve();
+  }
+
+  /** Waits for the commit on its way, then tries once more whatever is still wanted. */
+  async flush(): Promise<void> {
+    await this.running?.catch(ignore);
+    const [source] = this.wanted.values();
+    if (source !== undefined) await this.commitNow(source).catch(ignore);
+  }
+
+  /** After a revoke: nothing fetched before is committed any more; it will be fetched again. */
+  forget(): void {
+    this.wanted.clear();
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      const round: { source: S; partition: number; offset: string }[] = [];
+      for (const [partition, source] of this.wanted) {
+        const offset = this.isCurrent(source) ? this.offsets.committable(partition) : undefined;
+        if (offset === undefined) this.wanted.delete(partition);
+        else round.push({ source, partition, offset });
+      }
+      const first = round[0];
+      if (first === undefined) return;
+      // Any batch's commit will do: it commits for the consumer, in its generation.
+      await first.source.batch.commit(
+        round.map(({ partition, offset }) => ({ partition, offset })),
+      );
+      for (const { source, partition, offset } of round) {
+        if (!this.isCurrent(source)) continue;
+        this.offsets.committed(partition, offset);
+        resolveUpTo(source, BigInt(offset) - 1n);
+      }
+    }
+  }
+}
+
+/**
+ * A refetch after a transient error then starts at the commit, not at the batch's start.
+ * Never backwards: a released batch is resolved to its end already, and a commit of the
+ * previous batch's tail must not move a newer batch's fetch position back.
+ */
+function resolveUpTo(source: CommitSource, lastDone: bigint): void {
+  const first = source.batch.messages[0];
+  if (source.released || first === undefined || lastDone < BigInt(first.offset)) return;
+  source.batch.resolveOffset(lastDone.toString());
+}

@@ -1,0 +1,151 @@
+import { describe, expect, test } from "vitest";
+import type { KafkaRawMessage } from "../src/kafka-message.js";
+import type { FetchedBatch, PartitionOffset } from "../src/kafkajs-client.js";
+import { type CommitSource, OffsetCommitter } from "../src/offset-committer.js";
+import { OffsetTracker } from "../src/offset-tracker.js";
+
+/** Commits the broker has been asked for; each waits until the test settles it. */
+class FakeBroker {
+  readonly commits: { offsets: PartitionOffset[]; settle(error?: Error): void }[] = [];
+  private arrived: (() => void) | undefined;
+
+  commit = (offsets: readonly PartitionOffset[]): Promise<void> =>
+    new Promise((resolve, reject) => {
+      this.commits.push({
+        offsets: [...offsets],
+        settle: (error) => (error === undefined ? resolve() : reject(error)),
+      });
+      this.arrived?.();
+    });
+
+  /** Resolves once `count` commits have been asked for. */
+  async commitsAsked(count: number): Promise<void> {
+    while (this.commits.length < count) {
+      await new Promise<void>((resolve) => {
+        this.arrived = resolve;
+      });
+    }
+  }
+}
+
+interface Source extends CommitSource {
+  current: boolean;
+  resolved: string[];
+}
+
+function source(broker: FakeBroker, partition: number, offsets: string[]): Source {
+  const resolved: string[] = [];
+  const batch: FetchedBatch = {
+    topic: "t",
+    partition,
+    messages: offsets.map((offset) => ({ offset }) as KafkaRawMessage),
+    heartbeat: async () => {},
+    isActive: () => true,
+    resolveOffset: (offset) => resolved.push(offset),
+    commit: broker.commit,
+  };
+  return { batch, released: false, current: true, resolved };
+}
+
+function setUp() {
+  const broker = new FakeBroker();
+  const tracker = new OffsetTracker();
+  const committer = new OffsetCommitter<Source>(tracker, (s) => s.current);
+  const fetched = (partition: number, offsets: string[]) => {
+    tracker.track(partition, offsets);
+    return source(broker, partition, offsets);
+  };
+  const ack = (partition: number, ...offsets: string[]) => {
+    for (const offset of offsets) tracker.ack(partition, offset);
+  };
+  return { broker, committer, fetched, ack };
+}
+
+describe("the offset committer", () => {
+  test("one commit at a time; acks made meanwhile go into one next commit of every partition", async () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const p0 = fetched(0, ["0", "1", "2", "3", "4", "5"]);
+    const p1 = fetched(1, ["0", "1", "2"]);
+    ack(0, "0", "1");
+    committer.request(p0);
+    await broker.commitsAsked(1);
+    ack(0, "2", "3");
+    committer.request(p0);
+    ack(1, "0");
+    committer.request(p1);
+    expect(broker.commits).toHaveLength(1);
+    broker.commits[0]?.settle();
+    await broker.commitsAsked(2);
+    broker.commits[1]?.settle();
+    await committer.flush();
+    expect(broker.commits.map((c) => c.offsets)).toEqual([
+      [{ partition: 0, offset: "2" }],
+      [
+        { partition: 0, offset: "4" },
+        { partition: 1, offset: "1" },
+      ],
+    ]);
+  });
+
+  test("a failed commit is owed: flush() commits it again", async () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const p0 = fetched(0, ["7", "8"]);
+    ack(0, "7", "8");
+    committer.request(p0);
+    await broker.commitsAsked(1);
+    broker.commits[0]?.settle(new Error("coordinator moved"));
+    const flushed = committer.flush();
+    await broker.commitsAsked(2);
+    broker.commits[1]?.settle();
+    await flushed;
+    expect(broker.commits[1]?.offsets).toEqual([{ partition: 0, offset: "9" }]);
+  });
+
+  test("commitNow() rejects when the commit fails", async () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const p0 = fetched(0, ["0"]);
+    ack(0, "0");
+    const commit = committer.commitNow(p0);
+    await broker.commitsAsked(1);
+    broker.commits[0]?.settle(new Error("rebalance in progress"));
+    await expect(commit).rejects.toThrow("rebalance in progress");
+  });
+
+  test("nothing of a revoked batch is committed, and forget() drops what was owed", async () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const p0 = fetched(0, ["0", "1"]);
+    ack(0, "0");
+    p0.current = false;
+    committer.request(p0);
+    await committer.flush();
+    expect(broker.commits).toHaveLength(0);
+
+    p0.current = true;
+    committer.request(p0);
+    await broker.commitsAsked(1);
+    broker.commits[0]?.settle(new Error("gone"));
+    committer.forget();
+    await committer.flush();
+    expect(broker.commits).toHaveLength(1);
+  });
+
+  test("the fetch position follows the commit inside a held batch, never backwards", async () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const older = fetched(0, ["0", "1"]);
+    ack(0, "0", "1");
+    older.released = true;
+    const newer = fetched(0, ["2", "3"]);
+    // The older batch's tail is committed on behalf of the newer one.
+    committer.request(newer);
+    await broker.commitsAsked(1);
+    broker.commits[0]?.settle();
+    ack(0, "2");
+    committer.request(newer);
+    await broker.commitsAsked(2);
+    broker.commits[1]?.settle();
+    await committer.flush();
+    expect(broker.commits.map((c) => c.offsets[0]?.offset)).toEqual(["2", "3"]);
+    expect(older.resolved).toEqual([]);
+    expect(newer.resolved).toEqual(["2"]);
+  });
+});
