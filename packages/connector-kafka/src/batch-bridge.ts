@@ -71,10 +71,7 @@ export class BatchBridge {
       settled: Promise.resolve(),
     };
     for (const message of batch.messages) (message as Tagged)[heldBy] = held;
-    this.offsets.track(
-      batch.partition,
-      batch.messages.map((message) => message.offset),
-    );
+    this.offsets.track(batch.partition, batch.messages);
     this.held.add(held);
     this.ready.push(held);
     this.serveWaiters();

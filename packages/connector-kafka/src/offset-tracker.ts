@@ -9,14 +9,14 @@
 export class OffsetTracker {
   private readonly partitions = new Map<number, PartitionOffsets>();
 
-  /** Records offsets fetched for `partition`, in fetch order. */
-  track(partition: number, offsets: readonly string[]): void {
+  /** Records the offsets of messages fetched for `partition`, in fetch order. */
+  track(partition: number, messages: readonly { readonly offset: string }[]): void {
     let state = this.partitions.get(partition);
     if (state === undefined) {
       state = new PartitionOffsets();
       this.partitions.set(partition, state);
     }
-    for (const offset of offsets) state.track(offset);
+    for (const message of messages) state.track(message.offset);
   }
 
   /** Marks one tracked offset as done; unknown offsets are ignored. */

@@ -52,8 +52,9 @@ function setUp() {
   const tracker = new OffsetTracker();
   const committer = new OffsetCommitter<Source>(tracker, (s) => s.current);
   const fetched = (partition: number, offsets: string[]) => {
-    tracker.track(partition, offsets);
-    return source(broker, partition, offsets);
+    const batch = source(broker, partition, offsets);
+    tracker.track(partition, batch.batch.messages);
+    return batch;
   };
   const ack = (partition: number, ...offsets: string[]) => {
     for (const offset of offsets) tracker.ack(partition, offset);
