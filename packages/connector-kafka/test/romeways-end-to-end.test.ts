@@ -140,4 +140,28 @@ describe("romeways on Kafka", () => {
     await romeways.stop();
     expect((await committedOffsets(topic.groupId, topic.topic)).get(0)).toBe(2n);
   });
+  test("offsets are committed while the consumer runs, on every partition, before any stop", async () => {
+    const topic = await createTestTopic({ partitions: 3 });
+    let handled = 0;
+    await startApp(topic, { maxChunkSize: 7 }, () => {
+      handled++;
+    });
+    const committedUpTo = (end: bigint) => async () => {
+      const committed = await committedOffsets(topic.groupId, topic.topic);
+      return [0, 1, 2].every((partition) => committed.get(partition) === end);
+    };
+    // One message per batch: only the commit sent after kafkajs moved on can commit it.
+    await produce(
+      topic.topic,
+      [0, 1, 2].map((partition) => ({ value: "first", partition })),
+    );
+    await waitUntil("the first three are handled", () => handled === 3);
+    await waitUntil("each partition is committed past its message", committedUpTo(1n));
+    await produce(
+      topic.topic,
+      Array.from({ length: 30 }, (_, i) => ({ value: `m${i}`, partition: i % 3 })),
+    );
+    await waitUntil("every message is handled", () => handled === 33);
+    await waitUntil("each partition is committed to its end", committedUpTo(11n));
+  });
 });
