@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   console.log(`romeways benchmarks${quick ? " --quick (smoke run: figures not meaningful)" : ""}`);
   console.log(`machine: ${machineLine(host)}\n`);
 
-  const broker = new KafkaBrokerOnDemand((line) => console.log(`  [kafka] ${line}`));
+  const broker = new KafkaBrokerOnDemand((line) => console.log(`  [kafka] ${line}`), !quick);
   const rows: ResultRow[] = [];
   const failures: Report["failures"] = [];
   const notRun = (part: string, error: unknown) => {
