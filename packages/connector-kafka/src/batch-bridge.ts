@@ -36,9 +36,10 @@ type Tagged = { [heldBy]?: HeldBatch | undefined };
  * Bridges kafkajs's push (`eachBatch`) to romeways's pull (`getMessages`) with back-pressure.
  * A fetched batch waits here until the poll loop has taken all of its messages and
  * acknowledged them; meanwhile its settle loop heartbeats, so a handler slower than the
- * session timeout keeps the membership, and commits each grown acknowledged prefix. After a
- * rebalance (or any kafkajs error) everything handed out before is revoked: kafkajs fetches
- * it again from the last commit, and none of it is committed by this consumer any more.
+ * session timeout keeps the membership, and asks the committer to commit each grown
+ * acknowledged prefix. Commits never hold a batch: it settles once all of it is acknowledged.
+ * After a rebalance (or any kafkajs error) everything handed out before is revoked: kafkajs
+ * fetches it again from the last commit, and none of it is committed by this consumer any more.
  */
 export class BatchBridge {
   private generation = 0;
