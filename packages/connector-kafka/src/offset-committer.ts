@@ -11,8 +11,8 @@ export interface CommitSource {
 const ignore = () => {};
 
 /**
- * Commits the acknowledged prefix of every partition off the fetch path. kafkajs fetches a
- * partition again only once its batch settles, and a commit costs a broker round trip (5 ms
+ * Commits the acknowledged prefix of every partition off the fetch path. kafkajs fetches
+ * again only once every batch of its last fetch settled, and a commit costs a broker round trip (5 ms
  * and more: Kafka 4 lingers on group-coordinator writes) during which the broker answers
  * nothing else on that connection, fetches included. So there is one commit in flight at a
  * time, for every partition that has something to commit; acks that arrive meanwhile go
@@ -21,7 +21,10 @@ const ignore = () => {};
 export class OffsetCommitter<S extends CommitSource> {
   /** Per partition, the newest batch that asked for a commit (its generation decides). */
   private readonly wanted = new Map<number, S>();
-  private running: Promise<void> | undefined;
+  /** A commit loop runs; set and cleared synchronously, so no request falls between two loops. */
+  private active = false;
+  /** The last commit loop started. */
+  private running: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly offsets: OffsetTracker,
@@ -31,23 +34,21 @@ export class OffsetCommitter<S extends CommitSource> {
   /** Commits in the background; a failed commit stays wanted until the next one. */
   request(source: S): void {
     this.wanted.set(source.batch.partition, source);
-    if (this.running !== undefined) return;
-    const running = this.run().finally(() => {
-      this.running = undefined;
-    });
-    running.catch(ignore);
-    this.running = running;
+    if (this.active) return;
+    this.active = true;
+    this.running = this.run();
+    this.running.catch(ignore);
   }
 
   /** Commits now and waits for it; rejects if the commit fails. */
   commitNow(source: S): Promise<void> {
     this.request(source);
-    return this.running ?? Promise.resolve();
+    return this.running;
   }
 
   /** Waits for the commit on its way, then tries once more whatever is still wanted. */
   async flush(): Promise<void> {
-    await this.running?.catch(ignore);
+    await this.running.catch(ignore);
     const [source] = this.wanted.values();
     if (source !== undefined) await this.commitNow(source).catch(ignore);
   }
@@ -58,24 +59,29 @@ export class OffsetCommitter<S extends CommitSource> {
   }
 
   private async run(): Promise<void> {
-    for (;;) {
-      const round: { source: S; partition: number; offset: string }[] = [];
-      for (const [partition, source] of this.wanted) {
-        const offset = this.isCurrent(source) ? this.offsets.committable(partition) : undefined;
-        if (offset === undefined) this.wanted.delete(partition);
-        else round.push({ source, partition, offset });
+    // One function: `active` must fall in the same tick as the check that found nothing wanted.
+    try {
+      for (;;) {
+        const round: { source: S; partition: number; offset: string }[] = [];
+        for (const [partition, source] of this.wanted) {
+          const offset = this.isCurrent(source) ? this.offsets.committable(partition) : undefined;
+          if (offset === undefined) this.wanted.delete(partition);
+          else round.push({ source, partition, offset });
+        }
+        const first = round[0];
+        if (first === undefined) return;
+        // Any batch's commit will do: it commits for the consumer, in its generation.
+        await first.source.batch.commit(
+          round.map(({ partition, offset }) => ({ partition, offset })),
+        );
+        for (const { source, partition, offset } of round) {
+          if (!this.isCurrent(source)) continue;
+          this.offsets.committed(partition, offset);
+          resolveUpTo(source, BigInt(offset) - 1n);
+        }
       }
-      const first = round[0];
-      if (first === undefined) return;
-      // Any batch's commit will do: it commits for the consumer, in its generation.
-      await first.source.batch.commit(
-        round.map(({ partition, offset }) => ({ partition, offset })),
-      );
-      for (const { source, partition, offset } of round) {
-        if (!this.isCurrent(source)) continue;
-        this.offsets.committed(partition, offset);
-        resolveUpTo(source, BigInt(offset) - 1n);
-      }
+    } finally {
+      this.active = false;
     }
   }
 }

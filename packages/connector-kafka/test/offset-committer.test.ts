@@ -130,13 +130,23 @@ describe("the offset committer", () => {
     expect(broker.commits).toHaveLength(1);
   });
 
-  test("the fetch position follows the commit inside a held batch, never backwards", async () => {
+  test("a request right after a round that found nothing to commit is not dropped", () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const p0 = fetched(0, ["0"]);
+    const p1 = fetched(1, ["0"]);
+    committer.request(p0); // nothing acknowledged yet: that round ends at once
+    ack(1, "0");
+    committer.request(p1);
+    expect(broker.commits.map((c) => c.offsets)).toEqual([[{ partition: 1, offset: "1" }]]);
+  });
+
+  test("the fetch position follows the commit inside a held batch, never past its start", async () => {
     const { broker, committer, fetched, ack } = setUp();
     const older = fetched(0, ["0", "1"]);
     ack(0, "0", "1");
     older.released = true;
     const newer = fetched(0, ["2", "3"]);
-    // The older batch's tail is committed on behalf of the newer one.
+    // The older batch's tail is committed on behalf of the newer one: "1" is before its start.
     committer.request(newer);
     await broker.commitsAsked(1);
     broker.commits[0]?.settle();
@@ -146,7 +156,31 @@ describe("the offset committer", () => {
     broker.commits[1]?.settle();
     await committer.flush();
     expect(broker.commits.map((c) => c.offsets[0]?.offset)).toEqual(["2", "3"]);
-    expect(older.resolved).toEqual([]);
     expect(newer.resolved).toEqual(["2"]);
+  });
+
+  test("a released batch is not resolved again: kafkajs has moved past its end", async () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const released = fetched(0, ["0", "1"]);
+    ack(0, "0", "1");
+    released.released = true;
+    committer.request(released);
+    await broker.commitsAsked(1);
+    broker.commits[0]?.settle();
+    await committer.flush();
+    expect(broker.commits[0]?.offsets).toEqual([{ partition: 0, offset: "2" }]);
+    expect(released.resolved).toEqual([]);
+  });
+
+  test("a commit that returns after a revoke moves nothing", async () => {
+    const { broker, committer, fetched, ack } = setUp();
+    const p0 = fetched(0, ["0", "1"]);
+    ack(0, "0");
+    committer.request(p0);
+    await broker.commitsAsked(1);
+    p0.current = false;
+    broker.commits[0]?.settle();
+    await committer.flush();
+    expect(p0.resolved).toEqual([]);
   });
 });
