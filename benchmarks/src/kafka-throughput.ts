@@ -9,6 +9,7 @@ import {
   figure,
   paired,
   type ResultRow,
+  within,
 } from "./stats.js";
 
 interface RunRate {
@@ -46,15 +47,12 @@ class Stopwatch {
     });
   };
 
-  async result(timeoutMs: number): Promise<RunRate> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${this.count} of ${this.total} messages within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    return Promise.race([this.done, timeout]).finally(() => clearTimeout(timer));
+  result(timeoutMs: number): Promise<RunRate> {
+    return within(
+      this.done,
+      timeoutMs,
+      () => `${this.count} of ${this.total} messages within ${timeoutMs} ms`,
+    );
   }
 }
 

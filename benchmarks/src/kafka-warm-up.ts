@@ -7,7 +7,7 @@ import { countdown, sleep } from "./stats.js";
 const bulkMessages = 100_000;
 const singleSends = 3_000;
 
-/** Produces and consumes in bulk and one message at a time, committing, for about 30 s. */
+/** Produces and consumes in bulk and one message at a time, committing, for about 20 s. */
 export async function warmUpBroker(brokers: string, log: (line: string) => void): Promise<void> {
   const started = performance.now();
   const bench = new KafkaBench(brokers);
@@ -20,47 +20,40 @@ export async function warmUpBroker(brokers: string, log: (line: string) => void)
       4,
       Array.from({ length: bulkMessages }, () => body),
     );
-    for (let round = 0; round < 3; round++) {
-      // Each round also reads the single sends of the rounds before, and its own.
-      await consumeAll(bench, topic, bulkMessages + (round + 1) * singleSends, round);
+    for (let round = 0; round < 4; round++) {
+      // Each round reads the single sends of the rounds before, and its own; the last one
+      // message at a time, as the latency benchmark's baseline does.
+      await readWhileSending(bench, topic, round, round === 3);
     }
-    await singleMessages(bench, topic, bulkMessages + 4 * singleSends);
   } finally {
     await bench.close();
   }
   log(`broker warmed up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** A fresh group reads the topic from the start, committing after each batch. */
-async function consumeAll(bench: KafkaBench, topic: string, expected: number, round: number) {
-  const received = countdown(expected);
-  const consumer = bench.kafka.consumer({ groupId: `${topic}-warm-up-${round}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const _ of batch.messages) received.tick();
-    },
-  });
-  try {
-    // Meanwhile, single sends: the produce path the latency benchmark takes.
-    await sendOneByOne(bench, topic, singleSends);
-    await received.done;
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-/** A consumer at the end of the topic, long-polling, while messages come one at a time. */
-async function singleMessages(bench: KafkaBench, topic: string, expected: number) {
-  const received = countdown(expected);
+/** A fresh group reads the topic from the start, committing, while single sends go on. */
+async function readWhileSending(
+  bench: KafkaBench,
+  topic: string,
+  round: number,
+  oneByOne: boolean,
+): Promise<void> {
+  const received = countdown(bulkMessages + (round + 1) * singleSends);
   const consumer = bench.kafka.consumer({
-    groupId: `${topic}-warm-up-single`,
+    groupId: `${topic}-warm-up-${round}`,
     maxWaitTimeInMs: 1_000,
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async () => received.tick() });
+  await consumer.run(
+    oneByOne
+      ? { eachMessage: async () => received.tick() }
+      : {
+          eachBatch: async ({ batch }) => {
+            for (const _ of batch.messages) received.tick();
+          },
+        },
+  );
   try {
     await sendOneByOne(bench, topic, singleSends);
     await received.done;

@@ -15,6 +15,7 @@ import {
   percentiles,
   type ResultRow,
   sleep,
+  within,
 } from "./stats.js";
 
 interface RunLatency {
@@ -45,14 +46,11 @@ class Recorder {
     this.counter.tick();
   };
   async result(timeoutMs: number): Promise<RunLatency> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${this.latencies.length} of ${this.total} messages arrived`)),
-        timeoutMs,
-      );
-    });
-    await Promise.race([this.counter.done, timeout]).finally(() => clearTimeout(timer));
+    await within(
+      this.counter.done,
+      timeoutMs,
+      () => `${this.latencies.length} of ${this.total} messages arrived`,
+    );
     return percentiles(this.latencies.slice(Math.floor(this.total / 10)));
   }
 }
@@ -206,7 +204,8 @@ export const latency: Benchmark = {
           context.log(
             `kafka, ${partitions} partition(s): ${runs} runs of ${kafkaCount} at ${kafkaRate}/s`,
           );
-          // The first runs on a fresh broker wait for its JIT: one warm-up pair, discarded.
+          // The broker is warm (kafka-warm-up.ts); this process's first Kafka runs are not:
+          // one warm-up pair, discarded.
           const kafka = await paired(
             runs,
             context.quick || partitions > 1 ? 0 : 1,

@@ -7,7 +7,8 @@ import {
   type BenchContext,
   type Benchmark,
   comparedRow,
-  figure,
+  countdown,
+  overheadUs,
   paired,
   type ResultRow,
 } from "./stats.js";
@@ -28,15 +29,8 @@ function countingHandler(total: number): {
   handler: (m: unknown) => Promise<void>;
   done: Promise<void>;
 } {
-  let handled = 0;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  const handler = async (_message: unknown): Promise<void> => {
-    if (++handled === total) finish();
-  };
-  return { handler, done };
+  const { tick, done } = countdown(total);
+  return { handler: async () => tick(), done };
 }
 
 /**
@@ -101,9 +95,6 @@ export const memoryThroughput: Benchmark = {
         () => bareLoop(messages, c, 4),
         () => throughRomeways(bodies, c),
       );
-      const overheadUs = result.romeways.map(
-        (rate, i) => 1e6 / rate - 1e6 / (result.baseline[i] as number),
-      );
       rows.push({
         ...comparedRow(
           {
@@ -117,7 +108,7 @@ export const memoryThroughput: Benchmark = {
           result.romeways,
           result.baseline,
         ),
-        derived: { "overhead µs/msg": figure(overheadUs) },
+        derived: { "overhead µs/msg": overheadUs(result.romeways, result.baseline) },
       });
     }
     return rows;

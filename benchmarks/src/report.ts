@@ -34,7 +34,7 @@ export function machine(): Machine {
 }
 
 /** 1,234,567 · 123.4 · 1.23 · 0.0123: enough digits to compare, no more. */
-export function formatNumber(value: number): string {
+function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const size = Math.abs(value);
   if (size >= 1000) return Math.round(value).toLocaleString("en-US");
@@ -45,7 +45,7 @@ export function formatNumber(value: number): string {
 }
 
 /** Median, then [min–max] when there is more than one run. */
-export function formatFigure(f: Figure | undefined): string {
+function formatFigure(f: Figure | undefined): string {
   if (f === undefined) return "";
   if (f.runs <= 1) return formatNumber(f.median);
   return `${formatNumber(f.median)} [${formatNumber(f.min)}–${formatNumber(f.max)}]`;
@@ -98,7 +98,7 @@ export function machineLine(m: Machine): string {
   return `${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}`;
 }
 
-export function markdown(report: Report): string {
+function markdown(report: Report): string {
   const notes = report.rows
     .filter((row) => row.note !== undefined)
     .map((row) => `- ${row.benchmark}, ${row.case}: ${row.note}`);

@@ -47,7 +47,7 @@ export interface Benchmark {
   run(context: BenchContext): Promise<ResultRow[]>;
 }
 
-export function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
@@ -105,8 +105,13 @@ export async function paired<T>(
 }
 
 /** Per-run ratios of two paired sample lists. */
-export function ratios(numerator: readonly number[], denominator: readonly number[]): Figure {
+function ratios(numerator: readonly number[], denominator: readonly number[]): Figure {
   return figure(numerator.map((value, i) => value / (denominator[i] as number)));
+}
+
+/** What romeways adds to each message, in µs, from paired rates in msg/s. */
+export function overheadUs(romeways: readonly number[], baseline: readonly number[]): Figure {
+  return figure(romeways.map((rate, i) => 1e6 / rate - 1e6 / (baseline[i] as number)));
 }
 
 /** A row comparing romeways with its baseline, run by run. */
@@ -139,3 +144,16 @@ export function countdown(total: number): { tick: () => void; done: Promise<void
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `done`, or a rejection with `describe()` once `timeoutMs` passed first. */
+export async function within<T>(
+  done: Promise<T>,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(describe())), timeoutMs);
+  });
+  return Promise.race([done, timeout]).finally(() => clearTimeout(timer));
+}

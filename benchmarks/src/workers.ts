@@ -5,7 +5,7 @@ import {
   type BenchContext,
   type Benchmark,
   comparedRow,
-  figure,
+  overheadUs,
   paired,
   type ResultRow,
 } from "./stats.js";
@@ -58,9 +58,7 @@ export const workers: Benchmark = {
           bare,
         ),
         derived: {
-          "overhead µs/msg": figure(
-            oneWorker.map((rate, i) => 1e6 / rate - 1e6 / (bare[i] as number)),
-          ),
+          "overhead µs/msg": overheadUs(oneWorker, bare),
         },
       },
     ];
