@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
+import { reportConnectorError } from "./connector-error.js";
 import { deadLetterOf, decodeBody, resendOf } from "./envelope.js";
 import { ResendError, RomewaysError, toError } from "./errors/index.js";
 import type {
@@ -280,7 +281,8 @@ export class ConsumerLoop {
   }
 
   private finish(raw: RawMessage): void {
-    this.finished.push(raw);
+    // Abandoned at the stop deadline: nothing is acknowledged any more.
+    if (!this.abandoned) this.finished.push(raw);
   }
 
   private async ackFinished(): Promise<void> {
@@ -295,12 +297,7 @@ export class ConsumerLoop {
   }
 
   private reportConnectorError(phase: ConnectorPhase, thrown: unknown): void {
-    const error = toError(thrown);
-    this.options.logger.error(
-      { ...this.ref, phase, error },
-      `connector ${phase} failed: ${error.message}`,
-    );
-    this.options.events.emit("connector:error", { ...this.ref, phase, error });
+    reportConnectorError(this.options, this.ref, phase, thrown);
   }
 
   private reportOverrun(elapsedMs: number, frequencyMs: number): void {

@@ -17,8 +17,9 @@ const textEncoder = new TextEncoder();
 /** Decodes a body as the seed does; undecodable bytes become text with U+FFFD, never an error. */
 export function decodeBody(body: Uint8Array): DecodedBody {
   const text = textDecoder.decode(body);
-  // Only a JSON object can be an envelope: skip the parse for anything else.
-  if (text.length > 0 && text.charCodeAt(0) === 0x7b /* { */) {
+  // Only a JSON object naming the counter can be an envelope: an ordinary JSON payload is
+  // not parsed twice (once here, once by its handler).
+  if (text.charCodeAt(0) === 0x7b /* { */ && text.includes('"rw_resend_times"')) {
     const envelope = parseEnvelope(text);
     if (envelope !== undefined) return envelope;
   }

@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.js";
 import type { Connector } from "./connector.js";
+import { reportConnectorError } from "./connector-error.js";
 import { ConsumerLoop, type Handler } from "./consumer-loop.js";
-import { toError } from "./errors/index.js";
 import type { QueueRef, RomewaysEmitter } from "./events.js";
 import type { Logger } from "./logger.js";
 import { deadLetterQueueConfig, type ResolvedQueueConfig } from "./queue-config.js";
@@ -66,9 +66,7 @@ export async function stopRunningQueue(queue: RunningQueue, deps: QueueDeps): Pr
     try {
       await connector.stop();
     } catch (thrown) {
-      const error = toError(thrown);
-      deps.logger.error({ ...queue.ref, error }, `connector stop failed: ${error.message}`);
-      deps.events.emit("connector:error", { ...queue.ref, phase: "stop", error });
+      reportConnectorError(deps, queue.ref, "stop", thrown);
     }
   }
   deps.events.emit("connector:stopped", queue.ref);
