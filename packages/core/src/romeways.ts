@@ -37,7 +37,9 @@ export function createRomeways(options: RomewaysOptions = {}): Romeways {
 
 class RomewaysApp implements Romeways {
   readonly events = new RomewaysEmitter();
-  readonly isWorker = currentWorker() !== undefined;
+  /** This process's worker identity; undefined in the parent (or without spawnProcess). */
+  private readonly worker = currentWorker();
+  readonly isWorker = this.worker !== undefined;
   private readonly consumers: QueueConsumerRegistration[] = [];
   private readonly connectors: ConnectorRegistration[] = [];
   private readonly deps: QueueDeps;
@@ -110,7 +112,7 @@ class RomewaysApp implements Romeways {
 
   async start(): Promise<void> {
     this.assertIdle("start");
-    const worker = currentWorker();
+    const { worker } = this;
     const channel =
       worker === undefined ? undefined : new WorkerChannel(this.events, () => this.stop());
     try {
