@@ -25,6 +25,7 @@ export class QueueFolder {
   private readonly inFlightRoot: string;
   private readonly ownInFlight: string;
   private readonly tmp: string;
+  private created: Promise<void> | undefined;
 
   constructor(directory: string, queueName: string) {
     const root = join(directory, queueName);
@@ -34,10 +35,18 @@ export class QueueFolder {
     this.tmp = join(root, "tmp");
   }
 
-  async create(): Promise<void> {
-    await Promise.all(
+  /** Creates the folders once per instance (a failure is tried again by the next call). */
+  create(): Promise<void> {
+    this.created ??= Promise.all(
       [this.ready, this.ownInFlight, this.tmp].map((dir) => mkdir(dir, { recursive: true })),
+    ).then(
+      () => {},
+      (error: unknown) => {
+        this.created = undefined;
+        throw error;
+      },
     );
+    return this.created;
   }
 
   /** Writes aside, then renames into `ready/`: a consumer never sees half a message. */

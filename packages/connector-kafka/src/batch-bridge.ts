@@ -110,12 +110,19 @@ export class BatchBridge {
   /** The outcome of these messages is final; their offsets may be committed. */
   ack(messages: readonly RawMessage[]): void {
     const touched = new Set<HeldBatch>();
+    // Messages come in runs from one batch: its check is made once per run.
+    let last: HeldBatch | undefined;
+    let lastIsCurrent = false;
     for (const message of messages) {
       const held = (message as Tagged)[heldBy];
       if (held === undefined) continue;
       (message as Tagged)[heldBy] = undefined;
+      if (held !== last) {
+        last = held;
+        lastIsCurrent = this.isCurrent(held);
+      }
       // A revoked message is fetched again by whoever owns its partition now.
-      if (!this.isCurrent(held)) continue;
+      if (!lastIsCurrent) continue;
       this.offsets.ack(held.batch.partition, (message as KafkaRawMessage).offset);
       held.unacked--;
       touched.add(held);

@@ -54,7 +54,6 @@ export interface PartitionOffset {
 
 /** One fetched batch of one partition, while kafkajs waits in `eachBatch` for it. */
 export interface FetchedBatch {
-  readonly topic: string;
   readonly partition: number;
   readonly messages: KafkaRawMessage[];
   /** Keeps the group membership alive; kafkajs sends one only every `heartbeatInterval`. */
@@ -141,7 +140,6 @@ export async function openConsumer(
       eachBatch: (payload) => {
         const { partition } = payload.batch;
         return hooks.onBatch({
-          topic,
           partition,
           messages: payload.batch.messages.map((m) => toRawMessage(topic, partition, m)),
           heartbeat: () => payload.heartbeat(),

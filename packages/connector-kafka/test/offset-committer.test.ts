@@ -36,7 +36,6 @@ interface Source extends CommitSource {
 function source(broker: FakeBroker, partition: number, offsets: string[]): Source {
   const resolved: string[] = [];
   const batch: FetchedBatch = {
-    topic: "t",
     partition,
     messages: offsets.map((offset) => ({ offset }) as KafkaRawMessage),
     heartbeat: async () => {},
