@@ -62,15 +62,22 @@ type Listener<T extends RomewaysEventName> = EventEmitter.EventListener<Romeways
  * somebody in the parent listens to.
  */
 export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
-  /** Called after listeners were added or removed; set by the worker supervisor. */
-  onListenersChanged: (() => void) | undefined;
+  /** Goes up whenever listeners are added or removed: the poll loop's check of its cached flags. */
+  listenersVersion = 0;
   /** Called when a listener throws; set by the app to log it. */
   onListenerError: ((event: RomewaysEventName, error: unknown) => void) | undefined;
   private readonly guarded = new WeakMap<object, Map<RomewaysEventName, GuardedListener>>();
+  private readonly changeHooks = new Set<() => void>();
+
+  /** Calls `hook` after listeners were added or removed; returns what removes the hook. */
+  onListenersChanged(hook: () => void): () => void {
+    this.changeHooks.add(hook);
+    return () => this.changeHooks.delete(hook);
+  }
 
   override on<T extends RomewaysEventName>(event: T, fn: Listener<T>, context?: unknown): this {
     super.on(event, this.guard(event, fn) as Listener<T>, context);
-    this.onListenersChanged?.();
+    this.listenersChanged();
     return this;
   }
 
@@ -84,7 +91,7 @@ export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
 
   override once<T extends RomewaysEventName>(event: T, fn: Listener<T>, context?: unknown): this {
     super.once(event, this.guard(event, fn) as Listener<T>, context);
-    this.onListenersChanged?.();
+    this.listenersChanged();
     return this;
   }
 
@@ -96,7 +103,7 @@ export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
   ): this {
     const registered = fn === undefined ? undefined : (this.guarded.get(fn)?.get(event) ?? fn);
     super.removeListener(event, registered as Listener<T> | undefined, context, once);
-    this.onListenersChanged?.();
+    this.listenersChanged();
     return this;
   }
 
@@ -111,8 +118,13 @@ export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
 
   override removeAllListeners(event?: RomewaysEventName): this {
     super.removeAllListeners(event);
-    this.onListenersChanged?.();
+    this.listenersChanged();
     return this;
+  }
+
+  private listenersChanged(): void {
+    this.listenersVersion++;
+    for (const hook of this.changeHooks) hook();
   }
 
   private guard(event: RomewaysEventName, fn: object): GuardedListener {

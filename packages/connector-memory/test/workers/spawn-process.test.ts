@@ -114,6 +114,15 @@ describe("spawnProcess with the memory connector (real child processes)", () => 
     );
   });
 
+  test("a listener added after start gets the events of every spawnProcess connector's workers", async () => {
+    const app = runApp(underTsx, { WORKERS: "1", MESSAGES: "3", TWO_CONNECTORS: "1" });
+    const lines = await app.waitForCount(event("message:handled"), 6);
+    const perQueue = (queue: string) => lines.filter((l) => l.queue === queue).length;
+    expect([perQueue("jobs"), perQueue("jobs2")]).toEqual([3, 3]);
+    app.child.kill("SIGTERM");
+    await app.exited;
+  });
+
   test("a worker that cannot start makes start() in the parent reject with the worker's reason", async () => {
     const app = runApp(underTsx, { WORKERS: "1", BROKEN_WORKER: "1" });
     const failed = await app.waitFor((l) => l.event === "start-failed" && l.pid === app.child.pid);

@@ -1,5 +1,7 @@
 // A program whose memory consumer runs in worker processes. Each line it prints is JSON.
 // Env: WORKERS (default 1), MESSAGES (default 0), MODE ("echo" | "resend" | "cpu" | "hold").
+// TWO_CONNECTORS=1: a second spawnProcess connector ("mem2", queue "jobs2") gets MESSAGES
+// too, and the parent listens to message:handled only once the app has started.
 import { MemoryQueue, MemoryQueueConnector } from "@romeways/connector-memory";
 import { createRomeways, ResendError } from "@romeways/core";
 
@@ -41,6 +43,17 @@ if (!(romeways.isWorker && process.env.BROKEN_WORKER === "1")) {
   });
 }
 
+const twoConnectors = process.env.TWO_CONNECTORS === "1";
+const secondQueue = new MemoryQueue();
+if (twoConnectors) {
+  romeways.queueConsumer("jobs2", { connectorName: "mem2", queue: secondQueue }, () => {});
+  romeways.connectorRegister({
+    connector: MemoryQueueConnector,
+    config: { connectorName: "mem2" },
+    spawnProcess: true,
+  });
+}
+
 if (!romeways.isWorker) {
   romeways.events.on("worker:started", (e) =>
     print({ event: "worker:started", worker: e.pid, index: e.workerIndex }),
@@ -70,5 +83,11 @@ try {
 }
 if (!romeways.isWorker) {
   print({ event: "parent:started", parent: process.pid });
+  if (twoConnectors) {
+    romeways.events.on("message:handled", (e) =>
+      print({ event: "message:handled", queue: e.queueName, payload: e.message.payload }),
+    );
+    for (let i = 0; i < messages; i++) secondQueue.put(String(i));
+  }
   for (let i = 0; i < messages; i++) queue.put(String(i));
 }

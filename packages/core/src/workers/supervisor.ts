@@ -45,6 +45,8 @@ export class Supervisor {
   private readonly slots: WorkerSlot[];
   private running = false;
   private subscribed: RomewaysEventName[] = [];
+  /** Each supervisor watches the listeners: one app may spawn workers for several connectors. */
+  private stopForwarding: (() => void) | undefined;
 
   constructor(private readonly options: SupervisorOptions) {
     this.slots = Array.from({ length: options.registration.workers }, (_, index) => ({
@@ -70,7 +72,8 @@ export class Supervisor {
       );
     }
     this.running = true;
-    this.options.events.onListenersChanged = () => this.updateSubscriptions();
+    this.stopForwarding?.();
+    this.stopForwarding = this.options.events.onListenersChanged(() => this.updateSubscriptions());
     this.updateSubscriptions();
     try {
       await Promise.all(this.slots.map((slot) => this.spawn(slot, entry, true)));
@@ -83,6 +86,8 @@ export class Supervisor {
   /** Asks every worker to drain and exit; kills those still alive past the deadline. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopForwarding?.();
+    this.stopForwarding = undefined;
     const exits = this.slots.map(async (slot) => {
       clearTimeout(slot.restartTimer);
       const child = slot.child;
