@@ -1,7 +1,8 @@
 import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
-import { deadLetterOf, decodeBody, resendOf } from "./envelope.js";
+import { DeliveredMessage } from "./delivered-message.js";
+import { deadLetterOf, resendOf } from "./envelope.js";
 import { ResendError, RomewaysError, toError } from "./errors/index.js";
 import type {
   ConnectorPhase,
@@ -52,6 +53,7 @@ export class ConsumerLoop {
   /** Outcome final, not yet acknowledged. */
   private finished: RawMessage[] = [];
   private abandoned = false;
+  private listening = notRead;
   private running: Promise<void> | undefined;
 
   constructor(private readonly options: ConsumerLoopOptions) {
@@ -126,15 +128,31 @@ export class ConsumerLoop {
     if (!this.options.config.sequential) {
       await this.processAll(chunk, chunkStart);
     } else {
-      const timed = hasListener(this.options.events, timedEvents);
-      for (const raw of chunk) {
-        // Stopping: what was not started stays unacknowledged and is delivered again.
-        if (this.signal.aborted) break;
-        const pending = this.process(raw, timed ? performance.now() : chunkStart);
-        if (pending !== undefined) await pending;
-      }
+      await this.processInOrder(chunk, chunkStart);
     }
     await this.ackFinished();
+  }
+
+  /** Awaits each handler inline: a `then` per message would cost a promise and two closures. */
+  private async processInOrder(chunk: RawMessage[], chunkStart: number): Promise<void> {
+    const { handler } = this.options;
+    const { timed } = this.listeners();
+    for (const raw of chunk) {
+      // Stopping: what was not started stays unacknowledged and is delivered again.
+      if (this.signal.aborted) break;
+      const message = this.receive(raw);
+      if (message === undefined) continue;
+      const started = timed ? performance.now() : chunkStart;
+      try {
+        const result = handler(message);
+        // await adopts a foreign thenable safely (its then() may throw).
+        if (isThenable(result)) await result;
+      } catch (thrown) {
+        await this.settleFailure(message, thrown, performance.now() - started);
+        continue;
+      }
+      this.succeeded(message, started);
+    }
   }
 
   /** Promise.all without its fixed cost, which is noticeable on small chunks. */
@@ -162,20 +180,9 @@ export class ConsumerLoop {
    * an outcome final at once (a synchronous handler) returns undefined and costs no promise.
    */
   private process(raw: RawMessage, started: number): PromiseLike<void> | undefined {
-    const { events, logger, handler, queueName } = this.options;
-    if (raw.body === null) {
-      logger.warn({ ...this.ref }, "message without a body discarded");
-      if (events.listenerCount("message:discarded") > 0) {
-        events.emit("message:discarded", { ...this.ref, raw, reason: "empty-body" });
-      }
-      this.finish(raw);
-      return undefined;
-    }
-    const { payload, rwResendTimes } = decodeBody(raw.body);
-    const message: Message = { queueName, payload, rwResendTimes, raw };
-    if (events.listenerCount("message:received") > 0) {
-      events.emit("message:received", { ...this.ref, message });
-    }
+    const message = this.receive(raw);
+    if (message === undefined) return undefined;
+    const { handler } = this.options;
     let result: unknown;
     try {
       result = handler(message);
@@ -194,9 +201,27 @@ export class ConsumerLoop {
     );
   }
 
+  /** The message a handler gets; undefined for one without a body, which is discarded. */
+  private receive(raw: RawMessage): Message | undefined {
+    const { events, logger, queueName } = this.options;
+    if (raw.body === null) {
+      logger.warn({ ...this.ref }, "message without a body discarded");
+      if (this.listeners().discarded) {
+        events.emit("message:discarded", { ...this.ref, raw, reason: "empty-body" });
+      }
+      this.finish(raw);
+      return undefined;
+    }
+    const message = new DeliveredMessage(queueName, raw as RawMessage & { body: Uint8Array });
+    if (this.listeners().received) {
+      events.emit("message:received", { ...this.ref, message });
+    }
+    return message;
+  }
+
   private succeeded(message: Message, started: number): void {
     const { events } = this.options;
-    if (events.listenerCount("message:handled") > 0) {
+    if (this.listeners().handled) {
       events.emit("message:handled", {
         ...this.ref,
         message,
@@ -296,6 +321,14 @@ export class ConsumerLoop {
     }
   }
 
+  /** Per message, `listenerCount` would cost a lookup per event: cached until listeners change. */
+  private listeners(): Listening {
+    if (this.listening.version !== this.options.events.listenersVersion) {
+      this.listening = listeningTo(this.options.events);
+    }
+    return this.listening;
+  }
+
   private reportConnectorError(phase: ConnectorPhase, thrown: unknown): void {
     reportConnectorError(this.options, this.ref, phase, thrown);
   }
@@ -310,9 +343,33 @@ export class ConsumerLoop {
   }
 }
 
-function hasListener(events: RomewaysEmitter, names: readonly RomewaysEventName[]): boolean {
-  for (const name of names) if (events.listenerCount(name) > 0) return true;
-  return false;
+interface Listening {
+  readonly version: number;
+  readonly received: boolean;
+  readonly handled: boolean;
+  readonly discarded: boolean;
+  /** Some event that carries a handler's duration. */
+  readonly timed: boolean;
+}
+
+/** Before the first read of the listeners: a version the emitter never has. */
+const notRead: Listening = {
+  version: -1,
+  received: false,
+  handled: false,
+  discarded: false,
+  timed: false,
+};
+
+function listeningTo(events: RomewaysEmitter): Listening {
+  const has = (name: RomewaysEventName) => events.listenerCount(name) > 0;
+  return {
+    version: events.listenersVersion,
+    received: has("message:received"),
+    handled: has("message:handled"),
+    discarded: has("message:discarded"),
+    timed: timedEvents.some(has),
+  };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

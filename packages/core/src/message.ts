@@ -1,6 +1,9 @@
 import type { RawMessage } from "./connector.js";
 
-/** What a handler receives. */
+/**
+ * What a handler receives. Core decodes the body on the first read of `payload` or
+ * `rwResendTimes`, so `{ ...message }` copies only `queueName` and `raw`: read the fields.
+ */
 export interface Message {
   /** The queue this message was taken from. */
   readonly queueName: string;
