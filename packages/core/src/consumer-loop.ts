@@ -2,15 +2,9 @@ import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
 import { DeliveredMessage } from "./delivered-message.js";
-import { deadLetterOf, resendOf } from "./envelope.js";
-import { ResendError, RomewaysError, toError } from "./errors/index.js";
-import type {
-  ConnectorPhase,
-  DeadLetterReason,
-  QueueRef,
-  RomewaysEmitter,
-  RomewaysEventName,
-} from "./events.js";
+import type { ConnectorPhase, QueueRef, RomewaysEmitter } from "./events.js";
+import { FailureOutcomes, retryDelayMs } from "./failure-outcomes.js";
+import { type Listening, listeningTo, notRead } from "./listening.js";
 import type { Logger } from "./logger.js";
 import type { Message } from "./message.js";
 import type { ResolvedQueueConfig } from "./queue-config.js";
@@ -30,17 +24,6 @@ export interface ConsumerLoopOptions {
   clock: Clock;
 }
 
-/** Events whose payload carries the handler's duration. */
-const timedEvents = [
-  "message:handled",
-  "message:resent",
-  "message:dead-lettered",
-  "message:failed",
-] as const;
-
-const maxRetryDelayMs = 5_000;
-const retryDelayMs = (attempt: number) => Math.min(maxRetryDelayMs, 100 * 2 ** (attempt - 1));
-
 /**
  * One queue's loop, top to bottom: pace → poll → decode → handle → outcome → ack.
  * A message is acknowledged only once its outcome is final.
@@ -55,9 +38,16 @@ export class ConsumerLoop {
   private abandoned = false;
   private listening = notRead;
   private running: Promise<void> | undefined;
+  private readonly failures: FailureOutcomes;
 
   constructor(private readonly options: ConsumerLoopOptions) {
     this.ref = { connectorName: options.config.connectorName, queueName: options.queueName };
+    this.failures = new FailureOutcomes({
+      options,
+      ref: this.ref,
+      signal: this.signal,
+      finish: (raw) => this.finish(raw),
+    });
   }
 
   start(): void {
@@ -148,7 +138,7 @@ export class ConsumerLoop {
         // await adopts a foreign thenable safely (its then() may throw).
         if (isThenable(result)) await result;
       } catch (thrown) {
-        await this.settleFailure(message, thrown, performance.now() - started);
+        await this.failures.settle(message, thrown, performance.now() - started);
         continue;
       }
       this.succeeded(message, started);
@@ -187,7 +177,7 @@ export class ConsumerLoop {
     try {
       result = handler(message);
     } catch (thrown) {
-      return this.settleFailure(message, thrown, performance.now() - started);
+      return this.failures.settle(message, thrown, performance.now() - started);
     }
     if (!isThenable(result)) {
       this.succeeded(message, started);
@@ -197,7 +187,7 @@ export class ConsumerLoop {
     const settling = result instanceof Promise ? result : Promise.resolve(result);
     return settling.then(
       () => this.succeeded(message, started),
-      (thrown: unknown) => this.settleFailure(message, thrown, performance.now() - started),
+      (thrown: unknown) => this.failures.settle(message, thrown, performance.now() - started),
     );
   }
 
@@ -229,80 +219,6 @@ export class ConsumerLoop {
       });
     }
     this.finish(message.raw);
-  }
-
-  private async settleFailure(
-    message: Message,
-    thrown: unknown,
-    durationMs: number,
-  ): Promise<void> {
-    const { config, events, logger, connector } = this.options;
-    const error = toError(thrown);
-    if (!ResendError.isInstance(thrown))
-      return this.deadLetter(message, error, "failed", durationMs);
-    const { maxResends } = config;
-    if (maxResends !== undefined && message.rwResendTimes >= maxResends) {
-      const exhausted = new RomewaysError(
-        "ROMEWAYS_MAX_RESENDS",
-        `message was resent ${message.rwResendTimes} times, the queue's maxResends`,
-        { cause: error },
-      );
-      return this.deadLetter(message, exhausted, "max-resends", durationMs);
-    }
-    const resendTimes = message.rwResendTimes + 1;
-    if (!(await this.publish(connector, resendOf(message.raw, message.payload, resendTimes))))
-      return;
-    logger.debug({ ...this.ref, resendTimes, error: error.message }, "message resent");
-    if (events.listenerCount("message:resent") > 0) {
-      events.emit("message:resent", { ...this.ref, message, durationMs, error, resendTimes });
-    }
-    this.finish(message.raw);
-  }
-
-  private async deadLetter(
-    message: Message,
-    error: Error,
-    reason: DeadLetterReason,
-    durationMs: number,
-  ): Promise<void> {
-    const { deadLetter, config, events, logger } = this.options;
-    const deadLetterQueue = config.deadLetterQueue;
-    if (deadLetter === undefined || deadLetterQueue === undefined) {
-      logger.error({ ...this.ref, error }, `message failed and was dropped: ${error.message}`);
-      if (events.listenerCount("message:failed") > 0) {
-        events.emit("message:failed", { ...this.ref, message, durationMs, error });
-      }
-      return this.finish(message.raw);
-    }
-    const { raw } = message;
-    const dead = deadLetterOf(message, this.options.queueName, reason, error);
-    if (!(await this.publish(deadLetter, dead))) return;
-    logger.warn({ ...this.ref, deadLetterQueue, reason, error }, "message dead-lettered");
-    if (events.listenerCount("message:dead-lettered") > 0) {
-      events.emit("message:dead-lettered", {
-        ...this.ref,
-        message,
-        durationMs,
-        error,
-        reason,
-        deadLetterQueue,
-      });
-    }
-    this.finish(raw);
-  }
-
-  /** Publishes until it succeeds; gives up only when stopping, leaving the message unacknowledged. */
-  private async publish(target: Connector, message: RawMessage): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await target.sendMessage(message);
-        return true;
-      } catch (error) {
-        this.reportConnectorError("send", error);
-        if (this.signal.aborted) return false;
-        await this.options.clock.sleep(retryDelayMs(attempt), this.signal);
-      }
-    }
   }
 
   private finish(raw: RawMessage): void {
@@ -341,35 +257,6 @@ export class ConsumerLoop {
     );
     this.options.events.emit("poll:overrun", { ...this.ref, elapsedMs, frequencyMs });
   }
-}
-
-interface Listening {
-  readonly version: number;
-  readonly received: boolean;
-  readonly handled: boolean;
-  readonly discarded: boolean;
-  /** Some event that carries a handler's duration. */
-  readonly timed: boolean;
-}
-
-/** Before the first read of the listeners: a version the emitter never has. */
-const notRead: Listening = {
-  version: -1,
-  received: false,
-  handled: false,
-  discarded: false,
-  timed: false,
-};
-
-function listeningTo(events: RomewaysEmitter): Listening {
-  const has = (name: RomewaysEventName) => events.listenerCount(name) > 0;
-  return {
-    version: events.listenersVersion,
-    received: has("message:received"),
-    handled: has("message:handled"),
-    discarded: has("message:discarded"),
-    timed: timedEvents.some(has),
-  };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
