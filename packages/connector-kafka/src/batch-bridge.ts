@@ -50,13 +50,23 @@ export class BatchBridge {
   private ready: HeldBatch[] = [];
   private waiters: TakeWaiter[] = [];
   private readonly offsets = new OffsetTracker();
-  private readonly committer = new OffsetCommitter<HeldBatch>(this.offsets, (held) =>
-    this.isCurrent(held),
-  );
+  private readonly committer: OffsetCommitter<HeldBatch>;
   private closing = false;
 
-  /** @param tickMs how often a waiting batch heartbeats and checks that kafkajs still runs */
-  constructor(private readonly tickMs: number) {}
+  /**
+   * @param tickMs how often a waiting batch heartbeats and checks that kafkajs still runs
+   * @param commitIntervalMs least time between the starts of two offset commits
+   */
+  constructor(
+    private readonly tickMs: number,
+    commitIntervalMs = 0,
+  ) {
+    this.committer = new OffsetCommitter(
+      this.offsets,
+      (held) => this.isCurrent(held),
+      commitIntervalMs,
+    );
+  }
 
   /** Called from `eachBatch`: resolves once the batch is settled, rejects to make kafkajs rejoin. */
   async hold(batch: FetchedBatch): Promise<void> {

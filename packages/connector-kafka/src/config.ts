@@ -34,6 +34,13 @@ export interface KafkaQueueConfig extends QueueConfig {
   maxWaitTimeInMs?: number;
   /** Partitions whose fetched batches are handed out at once; more fills chunks across partitions. Default 1. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Least milliseconds between two offset commits; 0 commits as soon as a commit is free.
+   * The broker answers nothing else on the consumer's connection during a commit, fetches
+   * included, so frequent commits delay messages; a crash may hand out again what was
+   * handled since the last commit. A rebalance or a stop commits at once. Default 1 000.
+   */
+  commitIntervalMs?: number;
 }
 
 // Option names handed to kafkajs as they are; everything else in the config is ours.
@@ -59,7 +66,8 @@ type NumericField =
   | "heartbeatInterval"
   | "maxBytesPerPartition"
   | "maxWaitTimeInMs"
-  | "partitionsConsumedConcurrently";
+  | "partitionsConsumedConcurrently"
+  | "commitIntervalMs";
 
 function failWith(queueName: string, connectorName: unknown): Fail {
   return (field, message) => {
@@ -123,13 +131,14 @@ export function resolveConsumerSettings(
   if (typeof fromBeginning !== "boolean") {
     fail("fromBeginning", "fromBeginning must be true or false");
   }
-  const positive = (field: NumericField, fallback: number) => {
+  const atLeast = (least: number) => (field: NumericField, fallback: number) => {
     const value: unknown = config[field] ?? fallback;
-    if (!Number.isInteger(value) || (value as number) < 1) {
-      fail(field, `${field} must be an integer >= 1, got ${String(value)}`);
+    if (!Number.isInteger(value) || (value as number) < least) {
+      fail(field, `${field} must be an integer >= ${least}, got ${String(value)}`);
     }
     return value as number;
   };
+  const positive = atLeast(1);
   const sessionTimeout = positive("sessionTimeout", 30_000);
   const heartbeatInterval = positive("heartbeatInterval", 3_000);
   if (heartbeatInterval >= sessionTimeout) {
@@ -147,6 +156,7 @@ export function resolveConsumerSettings(
     rebalanceTimeout: positive("rebalanceTimeout", 60_000),
     maxWaitTimeInMs: positive("maxWaitTimeInMs", 1_000),
     partitionsConsumedConcurrently: positive("partitionsConsumedConcurrently", 1),
+    commitIntervalMs: atLeast(0)("commitIntervalMs", 1_000),
   };
   if (config.maxBytesPerPartition !== undefined) {
     settings.maxBytesPerPartition = positive("maxBytesPerPartition", 0);

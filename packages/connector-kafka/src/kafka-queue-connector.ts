@@ -50,7 +50,10 @@ export class KafkaQueueConnector implements Connector {
     // Consumer-only fields are checked here: a send-only (dead-letter) instance never starts.
     const settings = resolveConsumerSettings(this.queueConfig, this.queueName);
     this.consumerSettings = settings;
-    this.bridge = new BatchBridge(Math.min(maxTickMs, settings.heartbeatInterval));
+    this.bridge = new BatchBridge(
+      Math.min(maxTickMs, settings.heartbeatInterval),
+      settings.commitIntervalMs,
+    );
     this.stopped = false;
     try {
       await this.openSession();

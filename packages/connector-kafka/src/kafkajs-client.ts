@@ -45,6 +45,8 @@ export interface ConsumerSettings {
   maxWaitTimeInMs: number;
   partitionsConsumedConcurrently: number;
   maxBytesPerPartition?: number;
+  /** Ours, not kafkajs's: the committer's least time between two commits. */
+  commitIntervalMs: number;
 }
 
 export interface PartitionOffset {

@@ -10,13 +10,20 @@ export interface CommitSource {
 
 const ignore = () => {};
 
+interface CommitRound<S> {
+  source: S;
+  partition: number;
+  offset: string;
+}
+
 /**
  * Commits the acknowledged prefix of every partition off the fetch path. kafkajs fetches
  * again only once every batch of its last fetch settled, and a commit costs a broker round trip (5 ms
  * and more: Kafka 4 lingers on group-coordinator writes) during which the broker answers
  * nothing else on that connection, fetches included. So there is one commit in flight at a
- * time, for every partition that has something to commit; acks that arrive meanwhile go
- * into the next one.
+ * time, for every partition that has something to commit, and commits start at most once
+ * per interval: a fetch that queues behind a commit is what the latency tail is made of.
+ * Acks that arrive meanwhile go into the next commit; a rebalance or a stop commits at once.
  */
 export class OffsetCommitter<S extends CommitSource> {
   /** Per partition, the newest batch that asked for a commit (its generation decides). */
@@ -25,10 +32,16 @@ export class OffsetCommitter<S extends CommitSource> {
   private active = false;
   /** The last commit loop started. */
   private running: Promise<void> = Promise.resolve();
+  private lastCommitStart = Number.NEGATIVE_INFINITY;
+  /** The next commit may not wait for the interval (a rebalance or a stop wants it). */
+  private urgent = false;
+  private endWait: (() => void) | undefined;
 
+  /** @param intervalMs least time between the starts of two commits, except urgent ones */
   constructor(
     private readonly offsets: OffsetTracker,
     private readonly isCurrent: (source: S) => boolean,
+    private readonly intervalMs = 0,
   ) {}
 
   /** Commits in the background; a failed commit stays wanted until the next one. */
@@ -42,12 +55,14 @@ export class OffsetCommitter<S extends CommitSource> {
 
   /** Commits now and waits for it; rejects if the commit fails. */
   commitNow(source: S): Promise<void> {
+    this.hurry();
     this.request(source);
     return this.running;
   }
 
   /** Waits for the commit on its way, then tries once more whatever is still wanted. */
   async flush(): Promise<void> {
+    this.hurry();
     await this.running.catch(ignore);
     const [source] = this.wanted.values();
     if (source !== undefined) await this.commitNow(source).catch(ignore);
@@ -62,16 +77,17 @@ export class OffsetCommitter<S extends CommitSource> {
     // One function: `active` must fall in the same tick as the check that found nothing wanted.
     try {
       for (;;) {
-        const round: { source: S; partition: number; offset: string }[] = [];
-        for (const [partition, source] of this.wanted) {
-          const offset = this.isCurrent(source) ? this.offsets.committable(partition) : undefined;
-          if (offset === undefined) this.wanted.delete(partition);
-          else round.push({ source, partition, offset });
+        let round = this.nextRound();
+        if (round.length === 0) return;
+        const wait = this.lastCommitStart + this.intervalMs - performance.now();
+        if (wait > 0 && !this.urgent) {
+          await this.pause(wait);
+          round = this.nextRound();
+          if (round.length === 0) return;
         }
-        const first = round[0];
-        if (first === undefined) return;
+        this.lastCommitStart = performance.now();
         // Any batch's commit will do: it commits for the consumer, in its generation.
-        await first.source.batch.commit(
+        await (round[0] as CommitRound<S>).source.batch.commit(
           round.map(({ partition, offset }) => ({ partition, offset })),
         );
         for (const { source, partition, offset } of round) {
@@ -82,7 +98,36 @@ export class OffsetCommitter<S extends CommitSource> {
       }
     } finally {
       this.active = false;
+      // A rebalance or a stop wants everything committed: no waits until the loop ends.
+      this.urgent = false;
     }
+  }
+
+  /** What to commit now, per partition; drops what has nothing (more) to commit. */
+  private nextRound(): CommitRound<S>[] {
+    const round: CommitRound<S>[] = [];
+    for (const [partition, source] of this.wanted) {
+      const offset = this.isCurrent(source) ? this.offsets.committable(partition) : undefined;
+      if (offset === undefined) this.wanted.delete(partition);
+      else round.push({ source, partition, offset });
+    }
+    return round;
+  }
+
+  private hurry(): void {
+    this.urgent = true;
+    this.endWait?.();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.endWait?.(), ms);
+      this.endWait = () => {
+        clearTimeout(timer);
+        this.endWait = undefined;
+        resolve();
+      };
+    });
   }
 }
 

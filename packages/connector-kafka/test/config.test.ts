@@ -62,6 +62,8 @@ describe("Kafka connector config", () => {
     [{ sessionTimeout: 6_000, heartbeatInterval: 6_000 }, "heartbeatInterval"],
     [{ fromBeginning: "yes" }, "fromBeginning"],
     [{ partitionsConsumedConcurrently: 0 }, "partitionsConsumedConcurrently"],
+    [{ commitIntervalMs: -1 }, "commitIntervalMs"],
+    [{ commitIntervalMs: 0.5 }, "commitIntervalMs"],
   ])("start() rejects %o with a ConfigError on %s, before connecting", async (fields, field) => {
     const connector = build({}, { ...queue, ...fields })();
     const error = await connector.start().then(

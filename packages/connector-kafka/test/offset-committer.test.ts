@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import type { KafkaRawMessage } from "../src/kafka-message.js";
 import type { FetchedBatch, PartitionOffset } from "../src/kafkajs-client.js";
 import { type CommitSource, OffsetCommitter } from "../src/offset-committer.js";
@@ -46,10 +46,10 @@ function source(broker: FakeBroker, partition: number, offsets: string[]): Sourc
   return { batch, released: false, current: true, resolved };
 }
 
-function setUp() {
+function setUp(intervalMs = 0) {
   const broker = new FakeBroker();
   const tracker = new OffsetTracker();
-  const committer = new OffsetCommitter<Source>(tracker, (s) => s.current);
+  const committer = new OffsetCommitter<Source>(tracker, (s) => s.current, intervalMs);
   const fetched = (partition: number, offsets: string[]) => {
     const batch = source(broker, partition, offsets);
     tracker.track(partition, batch.batch.messages);
@@ -181,5 +181,54 @@ describe("the offset committer", () => {
     broker.commits[0]?.settle();
     await committer.flush();
     expect(p0.resolved).toEqual([]);
+  });
+
+  describe("with an interval between commits", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const fakeTime = () =>
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+
+    test("the next commit starts an interval after the last one, with every ack made meanwhile", async () => {
+      fakeTime();
+      const { broker, committer, fetched, ack } = setUp(1_000);
+      const p0 = fetched(0, ["0", "1", "2"]);
+      ack(0, "0");
+      committer.request(p0);
+      await broker.commitsAsked(1);
+      broker.commits[0]?.settle();
+      ack(0, "1");
+      committer.request(p0);
+      ack(0, "2");
+      committer.request(p0);
+      await vi.advanceTimersByTimeAsync(999);
+      expect(broker.commits).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await broker.commitsAsked(2);
+      expect(broker.commits[1]?.offsets).toEqual([{ partition: 0, offset: "3" }]);
+    });
+
+    test("commitNow() and flush() do not wait for the interval", async () => {
+      fakeTime();
+      const { broker, committer, fetched, ack } = setUp(60_000);
+      const p0 = fetched(0, ["0", "1", "2"]);
+      ack(0, "0");
+      committer.request(p0);
+      await broker.commitsAsked(1);
+      broker.commits[0]?.settle();
+      ack(0, "1");
+      const now = committer.commitNow(p0);
+      await broker.commitsAsked(2);
+      broker.commits[1]?.settle();
+      await now;
+      ack(0, "2");
+      committer.request(p0);
+      const flushed = committer.flush();
+      await broker.commitsAsked(3);
+      broker.commits[2]?.settle();
+      await flushed;
+      expect(broker.commits.map((c) => c.offsets[0]?.offset)).toEqual(["1", "2", "3"]);
+    });
   });
 });
