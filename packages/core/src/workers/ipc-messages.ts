@@ -76,8 +76,14 @@ export function eventToWire(payload: unknown): unknown {
   const wire: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
   if (wire.error instanceof Error) wire.error = serializeError(wire.error);
   if (isRecord(wire.raw)) wire.raw = rawData(wire.raw);
-  if (isRecord(wire.message)) wire.message = { ...wire.message, raw: rawData(wire.message.raw) };
+  if (isRecord(wire.message)) wire.message = messageData(wire.message);
   return wire;
+}
+
+/** A message's fields one by one: payload and rwResendTimes are getters, which a spread skips. */
+function messageData(message: Record<string, unknown>): unknown {
+  const { queueName, payload, rwResendTimes, raw } = message;
+  return { queueName, payload, rwResendTimes, raw: rawData(raw) };
 }
 
 function rawData(raw: unknown): unknown {
