@@ -173,18 +173,21 @@ export class ConsumerLoop {
     const message = this.receive(raw);
     if (message === undefined) return undefined;
     const { handler } = this.options;
-    let result: unknown;
+    let settling: PromiseLike<unknown> | undefined;
     try {
-      result = handler(message);
+      const result = handler(message);
+      // Promise.resolve adopts a foreign thenable safely (its then() may throw); reading
+      // `then` may throw too, hence inside the try.
+      if (isThenable(result)) {
+        settling = result instanceof Promise ? result : Promise.resolve(result);
+      }
     } catch (thrown) {
       return this.failures.settle(message, thrown, performance.now() - started);
     }
-    if (!isThenable(result)) {
+    if (settling === undefined) {
       this.succeeded(message, started);
       return undefined;
     }
-    // Promise.resolve adopts a foreign thenable safely (its then() may throw).
-    const settling = result instanceof Promise ? result : Promise.resolve(result);
     return settling.then(
       () => this.succeeded(message, started),
       (thrown: unknown) => this.failures.settle(message, thrown, performance.now() - started),

@@ -62,8 +62,7 @@ type Listener<T extends RomewaysEventName> = EventEmitter.EventListener<Romeways
  * somebody in the parent listens to.
  */
 export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
-  /** Goes up whenever listeners are added or removed: the poll loop's check of its cached flags. */
-  listenersVersion = 0;
+  #listenersVersion = 0;
   /** Called when a listener throws; set by the app to log it. */
   onListenerError: ((event: RomewaysEventName, error: unknown) => void) | undefined;
   private readonly guarded = new WeakMap<object, Map<RomewaysEventName, GuardedListener>>();
@@ -122,8 +121,13 @@ export class RomewaysEmitter extends EventEmitter<RomewaysEvents> {
     return this;
   }
 
+  /** Goes up whenever listeners are added or removed: the poll loop's check of its cached flags. */
+  get listenersVersion(): number {
+    return this.#listenersVersion;
+  }
+
   private listenersChanged(): void {
-    this.listenersVersion++;
+    this.#listenersVersion++;
     for (const hook of this.changeHooks) hook();
   }
 

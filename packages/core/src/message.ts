@@ -2,7 +2,9 @@ import type { RawMessage } from "./connector.js";
 
 /**
  * What a handler receives. Core decodes the body on the first read of `payload` or
- * `rwResendTimes`, so `{ ...message }` copies only `queueName` and `raw`: read the fields.
+ * `rwResendTimes` (so a handler that changes `raw.body` in place before that changes them
+ * too). They are getters: `{ ...message }`, `structuredClone` and `toEqual` against a plain
+ * object see only `queueName` and `raw`; read the fields, or use `JSON.stringify`.
  */
 export interface Message {
   /** The queue this message was taken from. */

@@ -268,5 +268,28 @@ describe("message outcomes", () => {
       await app.stop();
       expect(ctx.calls.acked.map(bodyText).sort()).toEqual(["broken", "fine"]);
     });
+
+    test("whose then getter throws: the message fails, the loop goes on", async () => {
+      const ctx = memoryApp();
+      app = ctx.app;
+      app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, sequential }, (m) => {
+        if (m.payload === "fine") return undefined;
+        return {
+          // biome-ignore lint/suspicious/noThenProperty: a then getter that throws, on purpose
+          get then(): never {
+            throw new Error("broken getter");
+          },
+        };
+      });
+      ctx.queue.put("broken");
+      ctx.queue.put("fine");
+      const failed = nextEvent(app, "message:failed");
+      const handled = nextEvent(app, "message:handled");
+      await app.start();
+      expect((await failed).error.message).toBe("broken getter");
+      expect((await handled).message.payload).toBe("fine");
+      await app.stop();
+      expect(ctx.calls.acked.map(bodyText).sort()).toEqual(["broken", "fine"]);
+    });
   });
 });
