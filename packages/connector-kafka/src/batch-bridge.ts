@@ -146,6 +146,11 @@ export class BatchBridge {
     this.revoke();
   }
 
+  /** A rebalance starts: commit what is acknowledged now, while this generation still may. */
+  rebalancing(): void {
+    this.committer.commitOwed();
+  }
+
   /** Everything handed out so far will be fetched again: forget it and commit none of it. */
   revoke(): void {
     this.generation++;

@@ -60,6 +60,8 @@ const clientOptionNames = [
 
 type Fail = (field: string, message: string) => never;
 
+const maxTimerMs = 2 ** 31 - 1;
+
 type NumericField =
   | "sessionTimeout"
   | "rebalanceTimeout"
@@ -135,6 +137,10 @@ export function resolveConsumerSettings(
     const value: unknown = config[field] ?? fallback;
     if (!Number.isInteger(value) || (value as number) < least) {
       fail(field, `${field} must be an integer >= ${least}, got ${String(value)}`);
+    }
+    // Longer timers fire at once in Node.
+    if ((value as number) > maxTimerMs) {
+      fail(field, `${field} must be at most ${maxTimerMs} ms, got ${String(value)}`);
     }
     return value as number;
   };

@@ -105,6 +105,7 @@ export class KafkaQueueConnector implements Connector {
     this.session = await openConsumer(this.client, this.consumerSettings as ConsumerSettings, {
       onBatch: (batch) => bridge.hold(batch),
       onGroupJoin: (partitions) => bridge.groupJoined(partitions),
+      onRebalancing: () => bridge.rebalancing(),
       onCrash: (error, willRestart) => {
         if (willRestart) return;
         // kafkajs has disconnected for good: wake the poll loop, whose next poll reopens.

@@ -76,6 +76,8 @@ export interface ConsumerHooks {
   onBatch(batch: FetchedBatch): Promise<void>;
   /** The group was (re)joined; the partitions of the topic now assigned to this consumer. */
   onGroupJoin(partitions: number[]): void;
+  /** kafkajs found the group rebalancing and is about to rejoin it. */
+  onRebalancing(): void;
   /** kafkajs gave up on the consumer; it restarts it by itself when `willRestart`. */
   onCrash(error: Error, willRestart: boolean): void;
 }
@@ -125,6 +127,8 @@ export async function openConsumer(
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     hooks.onGroupJoin(payload.memberAssignment[topic] ?? []);
   });
+  // Emitted just before kafkajs rejoins: the last moment to commit in the current generation.
+  consumer.on(consumer.events.REBALANCING, () => hooks.onRebalancing());
   let starting = true;
   let crashWhileStarting: Error | undefined;
   consumer.on(consumer.events.CRASH, ({ payload }) => {

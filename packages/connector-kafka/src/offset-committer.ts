@@ -66,6 +66,16 @@ export class OffsetCommitter<S extends CommitSource> {
     await this.running.catch(ignore);
     const [source] = this.wanted.values();
     if (source !== undefined) await this.commitNow(source).catch(ignore);
+    // Nothing was left to commit: the next commit waits for the interval again.
+    if (!this.active) this.urgent = false;
+  }
+
+  /** Commits whatever is owed without waiting for the interval; does not wait for it. */
+  commitOwed(): void {
+    this.hurry();
+    const [source] = this.wanted.values();
+    if (source !== undefined) this.request(source);
+    else if (!this.active) this.urgent = false;
   }
 
   /** After a revoke: nothing fetched before is committed any more; it will be fetched again. */

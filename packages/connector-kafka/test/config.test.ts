@@ -1,6 +1,7 @@
 import { type KafkaConnectorConfig, KafkaQueueConnector } from "@romeways/connector-kafka";
 import { ConfigError } from "@romeways/core";
 import { describe, expect, test } from "vitest";
+import { resolveConsumerSettings } from "../src/config.js";
 
 const queue = { connectorName: "kafka-main", groupId: "payments" };
 
@@ -28,6 +29,12 @@ function configErrorOf(action: () => unknown): ConfigError {
 }
 
 describe("Kafka connector config", () => {
+  test("commitIntervalMs defaults to 1000 ms, and 0 (commit whenever possible) is allowed", () => {
+    expect(resolveConsumerSettings(queue, "payments.done").commitIntervalMs).toBe(1_000);
+    const eager = resolveConsumerSettings({ ...queue, commitIntervalMs: 0 }, "payments.done");
+    expect(eager.commitIntervalMs).toBe(0);
+  });
+
   test("brokers may be a list or a comma-separated string", () => {
     expect(build({ brokers: ["a:9092", "b:9093"] })).not.toThrow();
     expect(build({ brokers: "a:9092, b:9093" })).not.toThrow();
@@ -64,6 +71,7 @@ describe("Kafka connector config", () => {
     [{ partitionsConsumedConcurrently: 0 }, "partitionsConsumedConcurrently"],
     [{ commitIntervalMs: -1 }, "commitIntervalMs"],
     [{ commitIntervalMs: 0.5 }, "commitIntervalMs"],
+    [{ commitIntervalMs: 2 ** 31 }, "commitIntervalMs"],
   ])("start() rejects %o with a ConfigError on %s, before connecting", async (fields, field) => {
     const connector = build({}, { ...queue, ...fields })();
     const error = await connector.start().then(

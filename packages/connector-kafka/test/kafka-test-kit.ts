@@ -16,7 +16,8 @@ let kafka: Kafka | undefined;
 let admin: Promise<Admin> | undefined;
 let producer: Promise<Producer> | undefined;
 
-function client(): Kafka {
+/** The kafkajs client of this test file. */
+export function client(): Kafka {
   kafka ??= new Kafka({
     brokers: [kafkaBrokers()],
     clientId: "romeways-tests",

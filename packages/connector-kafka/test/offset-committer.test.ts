@@ -209,6 +209,41 @@ describe("the offset committer", () => {
       expect(broker.commits[1]?.offsets).toEqual([{ partition: 0, offset: "3" }]);
     });
 
+    test("after a flush() that found nothing to commit, commits wait for the interval again", async () => {
+      fakeTime();
+      const { broker, committer, fetched, ack } = setUp(1_000);
+      const p0 = fetched(0, ["0", "1"]);
+      ack(0, "0");
+      committer.request(p0);
+      await broker.commitsAsked(1);
+      broker.commits[0]?.settle();
+      await committer.flush(); // ends the commit loop
+      await committer.flush(); // no loop runs, nothing is wanted
+      ack(0, "1");
+      committer.request(p0);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(broker.commits).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(500);
+      await broker.commitsAsked(2);
+    });
+
+    test("commitOwed() commits at once what waits for the interval", async () => {
+      fakeTime();
+      const { broker, committer, fetched, ack } = setUp(60_000);
+      const p0 = fetched(0, ["0", "1"]);
+      ack(0, "0");
+      committer.request(p0);
+      await broker.commitsAsked(1);
+      broker.commits[0]?.settle();
+      ack(0, "1");
+      committer.request(p0);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(broker.commits).toHaveLength(1);
+      committer.commitOwed();
+      await broker.commitsAsked(2);
+      expect(broker.commits[1]?.offsets).toEqual([{ partition: 0, offset: "2" }]);
+    });
+
     test("commitNow() and flush() do not wait for the interval", async () => {
       fakeTime();
       const { broker, committer, fetched, ack } = setUp(60_000);
