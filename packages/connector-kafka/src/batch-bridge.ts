@@ -148,7 +148,7 @@ export class BatchBridge {
 
   /** A rebalance starts: commit what is acknowledged now, while this generation still may. */
   rebalancing(): void {
-    this.committer.commitOwed();
+    void this.committer.commitOwed();
   }
 
   /** Everything handed out so far will be fetched again: forget it and commit none of it. */

@@ -140,7 +140,7 @@ export function resolveConsumerSettings(
     }
     // Longer timers fire at once in Node.
     if ((value as number) > maxTimerMs) {
-      fail(field, `${field} must be at most ${maxTimerMs} ms, got ${String(value)}`);
+      fail(field, `${field} must be at most ${maxTimerMs}, got ${String(value)}`);
     }
     return value as number;
   };

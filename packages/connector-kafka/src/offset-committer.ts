@@ -55,8 +55,8 @@ export class OffsetCommitter<S extends CommitSource> {
 
   /** Commits now and waits for it; rejects if the commit fails. */
   commitNow(source: S): Promise<void> {
-    this.hurry();
     this.request(source);
+    this.hurry();
     return this.running;
   }
 
@@ -64,18 +64,13 @@ export class OffsetCommitter<S extends CommitSource> {
   async flush(): Promise<void> {
     this.hurry();
     await this.running.catch(ignore);
-    const [source] = this.wanted.values();
-    if (source !== undefined) await this.commitNow(source).catch(ignore);
-    // Nothing was left to commit: the next commit waits for the interval again.
-    if (!this.active) this.urgent = false;
+    await this.commitOwed();
   }
 
-  /** Commits whatever is owed without waiting for the interval; does not wait for it. */
-  commitOwed(): void {
-    this.hurry();
+  /** Commits whatever is owed without waiting for the interval; never rejects. */
+  commitOwed(): Promise<void> {
     const [source] = this.wanted.values();
-    if (source !== undefined) this.request(source);
-    else if (!this.active) this.urgent = false;
+    return source === undefined ? Promise.resolve() : this.commitNow(source).catch(ignore);
   }
 
   /** After a revoke: nothing fetched before is committed any more; it will be fetched again. */
@@ -124,7 +119,9 @@ export class OffsetCommitter<S extends CommitSource> {
     return round;
   }
 
+  /** The running loop commits without waiting for the interval until it ends. */
   private hurry(): void {
+    if (!this.active) return;
     this.urgent = true;
     this.endWait?.();
   }

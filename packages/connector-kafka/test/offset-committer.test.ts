@@ -187,17 +187,21 @@ describe("the offset committer", () => {
     afterEach(() => {
       vi.useRealTimers();
     });
-    const fakeTime = () =>
+
+    /** Fake time, a committer with `intervalMs`, and its first commit (offset 0 of partition 0) done. */
+    async function afterFirstCommit(intervalMs: number, offsets: string[]) {
       vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+      const setup = setUp(intervalMs);
+      const p0 = setup.fetched(0, offsets);
+      setup.ack(0, "0");
+      setup.committer.request(p0);
+      await setup.broker.commitsAsked(1);
+      setup.broker.commits[0]?.settle();
+      return { ...setup, p0 };
+    }
 
     test("the next commit starts an interval after the last one, with every ack made meanwhile", async () => {
-      fakeTime();
-      const { broker, committer, fetched, ack } = setUp(1_000);
-      const p0 = fetched(0, ["0", "1", "2"]);
-      ack(0, "0");
-      committer.request(p0);
-      await broker.commitsAsked(1);
-      broker.commits[0]?.settle();
+      const { broker, committer, ack, p0 } = await afterFirstCommit(1_000, ["0", "1", "2"]);
       ack(0, "1");
       committer.request(p0);
       ack(0, "2");
@@ -210,13 +214,7 @@ describe("the offset committer", () => {
     });
 
     test("after a flush() that found nothing to commit, commits wait for the interval again", async () => {
-      fakeTime();
-      const { broker, committer, fetched, ack } = setUp(1_000);
-      const p0 = fetched(0, ["0", "1"]);
-      ack(0, "0");
-      committer.request(p0);
-      await broker.commitsAsked(1);
-      broker.commits[0]?.settle();
+      const { broker, committer, ack, p0 } = await afterFirstCommit(1_000, ["0", "1"]);
       await committer.flush(); // ends the commit loop
       await committer.flush(); // no loop runs, nothing is wanted
       ack(0, "1");
@@ -228,13 +226,7 @@ describe("the offset committer", () => {
     });
 
     test("commitOwed() commits at once what waits for the interval", async () => {
-      fakeTime();
-      const { broker, committer, fetched, ack } = setUp(60_000);
-      const p0 = fetched(0, ["0", "1"]);
-      ack(0, "0");
-      committer.request(p0);
-      await broker.commitsAsked(1);
-      broker.commits[0]?.settle();
+      const { broker, committer, ack, p0 } = await afterFirstCommit(60_000, ["0", "1"]);
       ack(0, "1");
       committer.request(p0);
       await vi.advanceTimersByTimeAsync(10);
@@ -245,13 +237,7 @@ describe("the offset committer", () => {
     });
 
     test("commitNow() and flush() do not wait for the interval", async () => {
-      fakeTime();
-      const { broker, committer, fetched, ack } = setUp(60_000);
-      const p0 = fetched(0, ["0", "1", "2"]);
-      ack(0, "0");
-      committer.request(p0);
-      await broker.commitsAsked(1);
-      broker.commits[0]?.settle();
+      const { broker, committer, ack, p0 } = await afterFirstCommit(60_000, ["0", "1", "2"]);
       ack(0, "1");
       const now = committer.commitNow(p0);
       await broker.commitsAsked(2);

@@ -18,13 +18,11 @@ export class DeliveredMessage implements Message {
   ) {}
 
   get payload(): string {
-    this.#decoded ??= decodeBody(this.raw.body);
-    return this.#decoded.payload;
+    return this.decoded().payload;
   }
 
   get rwResendTimes(): number {
-    this.#decoded ??= decodeBody(this.raw.body);
-    return this.#decoded.rwResendTimes;
+    return this.decoded().rwResendTimes;
   }
 
   /** The decoded fields are getters, which JSON.stringify and util.inspect skip: both get a copy. */
@@ -34,6 +32,11 @@ export class DeliveredMessage implements Message {
 
   [inspectSymbol](): Message {
     return this.toPlain();
+  }
+
+  private decoded(): DecodedBody {
+    this.#decoded ??= decodeBody(this.raw.body);
+    return this.#decoded;
   }
 
   private toPlain(): Message {

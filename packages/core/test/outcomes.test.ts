@@ -246,47 +246,39 @@ describe("message outcomes", () => {
       expect((await handled).message.rwResendTimes).toBe(1);
     });
 
-    test("whose then() throws: the message fails, the loop goes on", async () => {
-      const ctx = memoryApp();
-      app = ctx.app;
-      app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, sequential }, (m) => {
-        if (m.payload === "fine") return undefined;
-        return {
+    test.each([
+      {
+        what: "then()",
+        broken: () => ({
           // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, on purpose
           then() {
             throw new Error("broken thenable");
           },
-        };
-      });
-      ctx.queue.put("broken");
-      ctx.queue.put("fine");
-      const failed = nextEvent(app, "message:failed");
-      const handled = nextEvent(app, "message:handled");
-      await app.start();
-      expect((await failed).error.message).toBe("broken thenable");
-      expect((await handled).message.payload).toBe("fine");
-      await app.stop();
-      expect(ctx.calls.acked.map(bodyText).sort()).toEqual(["broken", "fine"]);
-    });
-
-    test("whose then getter throws: the message fails, the loop goes on", async () => {
-      const ctx = memoryApp();
-      app = ctx.app;
-      app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, sequential }, (m) => {
-        if (m.payload === "fine") return undefined;
-        return {
+        }),
+        error: "broken thenable",
+      },
+      {
+        what: "then getter",
+        broken: () => ({
           // biome-ignore lint/suspicious/noThenProperty: a then getter that throws, on purpose
           get then(): never {
             throw new Error("broken getter");
           },
-        };
-      });
+        }),
+        error: "broken getter",
+      },
+    ])("whose $what throws: the message fails, the loop goes on", async ({ broken, error }) => {
+      const ctx = memoryApp();
+      app = ctx.app;
+      app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, sequential }, (m) =>
+        m.payload === "fine" ? undefined : broken(),
+      );
       ctx.queue.put("broken");
       ctx.queue.put("fine");
       const failed = nextEvent(app, "message:failed");
       const handled = nextEvent(app, "message:handled");
       await app.start();
-      expect((await failed).error.message).toBe("broken getter");
+      expect((await failed).error.message).toBe(error);
       expect((await handled).message.payload).toBe("fine");
       await app.stop();
       expect(ctx.calls.acked.map(bodyText).sort()).toEqual(["broken", "fine"]);
