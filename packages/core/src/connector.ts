@@ -19,7 +19,9 @@ export interface ConnectorConfig {
 
 /**
  * The contract between core and a broker. Core builds one instance per (connector, queue)
- * and drives it from one poll loop; see "Writing a connector" in the core README.
+ * and drives it from one poll loop. The rules core relies on, registration, type augmentation
+ * and the conformance suite every connector runs:
+ * {@link https://github.com/romeways/romeways-ts/blob/main/docs/writing-a-connector.md | Writing a connector}.
  */
 export interface Connector {
   /** Connect and subscribe. */
