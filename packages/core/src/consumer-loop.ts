@@ -195,7 +195,7 @@ export class ConsumerLoop {
   }
 
   /** The message a handler gets; undefined for one without a body, which is discarded. */
-  private receive(raw: RawMessage): Message | undefined {
+  private receive(raw: RawMessage): DeliveredMessage | undefined {
     const { events, logger, queueName } = this.options;
     if (raw.body === null) {
       logger.warn({ ...this.ref }, "message without a body discarded");

@@ -1,16 +1,25 @@
 import type { RawMessage } from "./connector.js";
-import { type DecodedBody, decodeBody } from "./envelope.js";
+import {
+  counterNumber,
+  type JsonValue,
+  type PythonMessage,
+  payloadText,
+  readPythonMessage,
+  toJsonValue,
+} from "./envelope.js";
 import type { Message } from "./message.js";
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 
 /**
- * The `Message` core hands to a handler. Its body is decoded on the first read of `payload` or
- * `rwResendTimes`: a handler that reads only `raw` (or nothing) pays no UTF-8 decoding, which
- * costs about as much as the rest of core's work on a message.
+ * The `Message` core hands to a handler. Its body is decoded on the first read of `payload`,
+ * `payloadValue` or `rwResendTimes`: a handler that reads only `raw` (or nothing) pays no
+ * decoding, which costs about as much as the rest of core's work on a message.
  */
 export class DeliveredMessage implements Message {
-  #decoded: DecodedBody | undefined;
+  #python: PythonMessage | undefined;
+  #payload: string | undefined;
+  #payloadValue: { value: JsonValue } | undefined;
 
   constructor(
     readonly queueName: string,
@@ -18,11 +27,23 @@ export class DeliveredMessage implements Message {
   ) {}
 
   get payload(): string {
-    return this.decoded().payload;
+    this.#payload ??= payloadText(this.python.payload);
+    return this.#payload;
+  }
+
+  get payloadValue(): JsonValue {
+    this.#payloadValue ??= { value: toJsonValue(this.python.payloadValue) };
+    return this.#payloadValue.value;
   }
 
   get rwResendTimes(): number {
-    return this.decoded().rwResendTimes;
+    return counterNumber(this.python.counter);
+  }
+
+  /** The body as Python romeways holds it: what a resend and a dead letter are built from. */
+  get python(): PythonMessage {
+    this.#python ??= readPythonMessage(this.raw.body, this.raw.headers);
+    return this.#python;
   }
 
   /** The decoded fields are getters, which JSON.stringify and util.inspect skip: both get a copy. */
@@ -34,13 +55,8 @@ export class DeliveredMessage implements Message {
     return this.toPlain();
   }
 
-  private decoded(): DecodedBody {
-    this.#decoded ??= decodeBody(this.raw.body);
-    return this.#decoded;
-  }
-
   private toPlain(): Message {
-    const { queueName, payload, rwResendTimes, raw } = this;
-    return { queueName, payload, rwResendTimes, raw };
+    const { queueName, payload, payloadValue, rwResendTimes, raw } = this;
+    return { queueName, payload, payloadValue, rwResendTimes, raw };
   }
 }

@@ -1,10 +1,10 @@
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
 import type { ConsumerLoopOptions } from "./consumer-loop.js";
-import { deadLetterOf, resendOf } from "./envelope.js";
+import type { DeliveredMessage } from "./delivered-message.js";
+import { deadLetterOf, raisedCounter, resendOf } from "./envelope.js";
 import { ResendError, RomewaysError, toError } from "./errors/index.js";
 import type { DeadLetterReason, QueueRef } from "./events.js";
-import type { Message } from "./message.js";
 
 const maxRetryDelayMs = 5_000;
 
@@ -31,7 +31,7 @@ export class FailureOutcomes {
   constructor(private readonly loop: FailingLoop) {}
 
   /** Makes the outcome of a handler failure final: resent, dead-lettered or failed. */
-  async settle(message: Message, thrown: unknown, durationMs: number): Promise<void> {
+  async settle(message: DeliveredMessage, thrown: unknown, durationMs: number): Promise<void> {
     const { config, events, logger, connector } = this.loop.options;
     const error = toError(thrown);
     if (!ResendError.isInstance(thrown))
@@ -45,9 +45,13 @@ export class FailureOutcomes {
       );
       return this.deadLetter(message, exhausted, "max-resends", durationMs);
     }
+    const counterError = unraisableCounter(message);
+    if (counterError !== undefined) {
+      const cause = new RomewaysError(counterError.code, counterError.message, { cause: error });
+      return this.deadLetter(message, cause, counterError.reason, durationMs);
+    }
     const resendTimes = message.rwResendTimes + 1;
-    if (!(await this.publish(connector, resendOf(message.raw, message.payload, resendTimes))))
-      return;
+    if (!(await this.publish(connector, resendOf(message.raw, message.python)))) return;
     logger.debug({ ...this.loop.ref, resendTimes, error: error.message }, "message resent");
     if (events.listenerCount("message:resent") > 0) {
       events.emit("message:resent", { ...this.loop.ref, message, durationMs, error, resendTimes });
@@ -56,7 +60,7 @@ export class FailureOutcomes {
   }
 
   private async deadLetter(
-    message: Message,
+    message: DeliveredMessage,
     error: Error,
     reason: DeadLetterReason,
     durationMs: number,
@@ -71,7 +75,7 @@ export class FailureOutcomes {
       return this.loop.finish(message.raw);
     }
     const { raw } = message;
-    const dead = deadLetterOf(message, this.loop.options.queueName, reason, error);
+    const dead = deadLetterOf(message, message.python, this.loop.options.queueName, reason, error);
     if (!(await this.publish(deadLetter, dead))) return;
     logger.warn({ ...this.loop.ref, deadLetterQueue, reason, error }, "message dead-lettered");
     if (events.listenerCount("message:dead-lettered") > 0) {
@@ -100,4 +104,30 @@ export class FailureOutcomes {
       }
     }
   }
+}
+
+interface CounterError {
+  code: string;
+  message: string;
+  reason: DeadLetterReason;
+}
+
+/**
+ * Why the counter cannot be raised for a resend, if it cannot: it is no number (Python raises
+ * here too), or it would pass 2^53 - 1, past which a reader cannot tell two counters apart.
+ */
+function unraisableCounter(message: DeliveredMessage): CounterError | undefined {
+  let raised: bigint | number;
+  try {
+    raised = raisedCounter(message.python.counter);
+  } catch (error) {
+    const { code, message: text } = error as RomewaysError;
+    return { code, message: text, reason: "failed" };
+  }
+  if (Number(raised) <= Number.MAX_SAFE_INTEGER) return undefined;
+  return {
+    code: "ROMEWAYS_MAX_RESENDS",
+    message: `message was resent ${String(message.python.counter)} times: one more would pass 2^53 - 1, the largest counter every reader keeps exact`,
+    reason: "max-resends",
+  };
 }

@@ -1,7 +1,7 @@
 export { type Clock, systemClock } from "./clock.js";
 export type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "./connector.js";
 export type { Handler } from "./consumer-loop.js";
-export { type DecodedBody, decodeBody, encodeResend } from "./envelope.js";
+export { type DecodedBody, decodeBody, encodeResend, type JsonValue } from "./envelope.js";
 export {
   ConfigError,
   type ConfigErrorContext,

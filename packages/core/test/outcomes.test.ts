@@ -94,6 +94,9 @@ describe("message outcomes", () => {
     expect(letter?.key).toBe("k");
     expect(letter?.headers?.["x-romeways-dead-letter-reason"]).toBe("max-resends");
     expect(letter?.headers?.["x-romeways-source-queue"]).toBe("q");
+    // The payload the producer sent, not the resend envelope; the counter is in a header.
+    expect(bodyText(letter ?? { body: null })).toBe("doomed");
+    expect(letter?.headers?.["x-romeways-resend-times"]).toBe("2");
     expect(dlq.size).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-import { decodeBody, type RawMessage } from "@romeways/core";
+import { decodeBody, type JsonValue, type RawMessage } from "@romeways/core";
 
 /** What a test may publish: text (sent as UTF-8), bytes, or a whole message with key and headers. */
 export type Publishable = string | Uint8Array | RawMessage;
@@ -7,11 +7,17 @@ export type Publishable = string | Uint8Array | RawMessage;
 export interface SentMessage {
   /** The body as text (the payload inside a resend envelope); null for a message without a body. */
   payload: string | null;
+  /** The payload as a JSON value (see `Message.payloadValue`); null for a message without a body. */
+  payloadValue: JsonValue;
   rwResendTimes: number;
   raw: RawMessage;
 }
 
-/** A message in a dead-letter queue, with what core wrote about why it landed there. */
+/**
+ * A message in a dead-letter queue, with what core wrote about why it landed there. Its body is
+ * the payload the producer sent (unwrapped from any resend envelope); `rwResendTimes` is how often
+ * it was resent (header `x-romeways-resend-times`).
+ */
 export interface DeadLetter extends SentMessage {
   /** "max-resends" or "failed" (header `x-romeways-dead-letter-reason`). */
   reason: string;
@@ -30,9 +36,9 @@ export function toRawMessage(message: Publishable): RawMessage {
 }
 
 export function decodeSent(raw: RawMessage): SentMessage {
-  if (raw.body === null) return { payload: null, rwResendTimes: 0, raw };
-  const { payload, rwResendTimes } = decodeBody(raw.body);
-  return { payload, rwResendTimes, raw };
+  if (raw.body === null) return { payload: null, payloadValue: null, rwResendTimes: 0, raw };
+  const { payload, payloadValue, rwResendTimes } = decodeBody(raw.body, raw.headers);
+  return { payload, payloadValue, rwResendTimes, raw };
 }
 
 /** A sent message read as a dead letter; undefined when core did not send it as one. */
@@ -40,8 +46,11 @@ export function decodeDeadLetter(raw: RawMessage): DeadLetter | undefined {
   const headers = raw.headers ?? {};
   const reason = headers["x-romeways-dead-letter-reason"];
   if (reason === undefined) return undefined;
+  const resendTimes = Number(headers["x-romeways-resend-times"]);
   return {
     ...decodeSent(raw),
+    // The body is the payload unwrapped: the counter travels in a header.
+    ...(Number.isFinite(resendTimes) ? { rwResendTimes: resendTimes } : {}),
     reason,
     error: headers["x-romeways-error"],
     sourceQueue: headers["x-romeways-source-queue"],
