@@ -16,6 +16,7 @@ export default defineConfig({
         },
       },
       "packages/connector-kafka/vitest.config.ts",
+      "interop/python/vitest.config.ts",
     ],
   },
 });

@@ -6,6 +6,8 @@ Each body below goes through the real ``romeways.Message``: what a Python handle
 against the result (packages/core/test/vectors/python-message-vectors.json).
 
     python make_vectors.py [OUT_FILE]        (stdout without OUT_FILE)
+    python make_vectors.py --stdin           vectors of the bodies given on stdin, a JSON
+                                             list of base64 strings, as a JSON list
 
 The output is the same bytes on every run but for the "python" version field.
 """
@@ -246,6 +248,11 @@ def vector(name: str, body: bytes) -> dict:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--stdin"]:
+        given = json.load(sys.stdin)
+        found = [vector(str(i), base64.b64decode(body)) for i, body in enumerate(given)]
+        sys.stdout.write(json.dumps(found, ensure_ascii=True) + "\n")
+        return
     vectors = [vector(name, body) for name, body in bodies()]
     names = [v["name"] for v in vectors]
     duplicates = sorted({n for n in names if names.count(n) > 1})
