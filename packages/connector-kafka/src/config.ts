@@ -1,5 +1,16 @@
 import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
-import type { ClientSettings, ConsumerSettings, KafkaClientOptions } from "./kafkajs-client.js";
+import {
+  defaultPartitionAssigners,
+  isPartitionAssignerName,
+  type PartitionAssignerName,
+  partitionAssignerNames,
+} from "./assigners/index.js";
+import type {
+  ClientSettings,
+  ConsumerSettings,
+  KafkaClientOptions,
+  KafkaPartitionAssigner,
+} from "./kafkajs-client.js";
 
 /** Connector config of the Kafka connector (the seed's `bootstrap_server` and `client_id`). */
 export interface KafkaConnectorConfig extends ConnectorConfig, KafkaClientOptions {
@@ -41,6 +52,20 @@ export interface KafkaQueueConfig extends QueueConfig {
    * handled since the last commit. A rebalance or a stop commits at once. Default 1 000.
    */
   commitIntervalMs?: number;
+  /**
+   * The partition assignors this consumer offers, most preferred first: names of the built-in
+   * ones (Kafka's protocol names) or kafkajs assigners. The broker picks one that every member
+   * of the group offers. Default `["range", "roundrobin", "RoundRobinAssigner"]`: joins groups
+   * of Java consumers on their defaults, of Python romeways (aiokafka), and of older romeways.
+   */
+  partitionAssigners?: readonly (PartitionAssignerName | KafkaPartitionAssigner)[];
+  /**
+   * Longest `start()` waits to join the group, retrying while the group cannot take this
+   * member yet: a member that crashed stays registered until its session timeout ends, and
+   * one with no assignor in common refuses the others. Default sessionTimeout +
+   * rebalanceTimeout + 5 000.
+   */
+  joinTimeoutMs?: number;
 }
 
 // Option names handed to kafkajs as they are; everything else in the config is ours.
@@ -69,7 +94,8 @@ type NumericField =
   | "maxBytesPerPartition"
   | "maxWaitTimeInMs"
   | "partitionsConsumedConcurrently"
-  | "commitIntervalMs";
+  | "commitIntervalMs"
+  | "joinTimeoutMs";
 
 function failWith(queueName: string, connectorName: unknown): Fail {
   return (field, message) => {
@@ -147,6 +173,7 @@ export function resolveConsumerSettings(
   const positive = atLeast(1);
   const sessionTimeout = positive("sessionTimeout", 30_000);
   const heartbeatInterval = positive("heartbeatInterval", 3_000);
+  const rebalanceTimeout = positive("rebalanceTimeout", 60_000);
   if (heartbeatInterval >= sessionTimeout) {
     fail(
       "heartbeatInterval",
@@ -159,15 +186,45 @@ export function resolveConsumerSettings(
     fromBeginning,
     sessionTimeout,
     heartbeatInterval,
-    rebalanceTimeout: positive("rebalanceTimeout", 60_000),
+    rebalanceTimeout,
     maxWaitTimeInMs: positive("maxWaitTimeInMs", 1_000),
     partitionsConsumedConcurrently: positive("partitionsConsumedConcurrently", 1),
     commitIntervalMs: atLeast(0)("commitIntervalMs", 1_000),
+    partitionAssigners: resolvePartitionAssigners(config.partitionAssigners, fail),
+    // kafkajs waits rebalanceTimeout + 5 s for one JoinGroup answer: a whole try fits.
+    joinTimeoutMs: positive(
+      "joinTimeoutMs",
+      Math.min(maxTimerMs, sessionTimeout + rebalanceTimeout + 5_000),
+    ),
   };
   if (config.maxBytesPerPartition !== undefined) {
     settings.maxBytesPerPartition = positive("maxBytesPerPartition", 0);
   }
   return settings;
+}
+
+function resolvePartitionAssigners(
+  assigners: unknown,
+  fail: Fail,
+): (PartitionAssignerName | KafkaPartitionAssigner)[] {
+  if (assigners === undefined) return [...defaultPartitionAssigners];
+  const expected = `a non-empty list of ${partitionAssignerNames.map((name) => `"${name}"`).join(", ")} or kafkajs assigners`;
+  if (!Array.isArray(assigners) || assigners.length === 0) {
+    fail("partitionAssigners", `partitionAssigners must be ${expected}`);
+  }
+  const list = assigners as unknown[];
+  for (const assigner of list) {
+    if (typeof assigner === "function" || isPartitionAssignerName(assigner)) continue;
+    fail(
+      "partitionAssigners",
+      `partitionAssigners: ${JSON.stringify(assigner) ?? String(assigner)} is not one of ${expected}`,
+    );
+  }
+  const repeated = list.find((assigner, index) => list.indexOf(assigner) !== index);
+  if (repeated !== undefined) {
+    fail("partitionAssigners", `partitionAssigners names ${String(repeated)} twice`);
+  }
+  return list as (PartitionAssignerName | KafkaPartitionAssigner)[];
 }
 
 function parseBrokers(brokers: unknown, fail: Fail): string[] {

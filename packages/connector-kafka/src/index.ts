@@ -2,9 +2,10 @@ import { registerConnector } from "@romeways/core";
 import type { KafkaConnectorConfig, KafkaQueueConfig } from "./config.js";
 import { KafkaQueueConnector } from "./kafka-queue-connector.js";
 
+export type { PartitionAssignerName } from "./assigners/index.js";
 export type { KafkaConnectorConfig, KafkaQueueConfig } from "./config.js";
 export type { KafkaRawMessage } from "./kafka-message.js";
-export type { KafkaClientOptions } from "./kafkajs-client.js";
+export type { KafkaClientOptions, KafkaPartitionAssigner } from "./kafkajs-client.js";
 export { KafkaQueueConnector };
 
 declare module "@romeways/core" {

@@ -7,11 +7,14 @@ import {
   resolveConsumerSettings,
   resolveTopic,
 } from "./config.js";
+import { joinWithin } from "./group-join.js";
 import {
   acquireProducer,
   type ClientSettings,
   type ConsumerSession,
   type ConsumerSettings,
+  describeGroup,
+  joinSetbackOf,
   openConsumer,
   type SharedProducer,
 } from "./kafkajs-client.js";
@@ -35,6 +38,8 @@ export class KafkaQueueConnector implements Connector {
   private reopening: Promise<void> | undefined;
   private producer: SharedProducer | undefined;
   private stopped = false;
+  /** Ends a start() still waiting to join when stop() comes first. */
+  private starting: AbortController | undefined;
 
   constructor(
     private readonly connectorConfig: KafkaConnectorConfig,
@@ -55,14 +60,32 @@ export class KafkaQueueConnector implements Connector {
       settings.commitIntervalMs,
     );
     this.stopped = false;
+    const starting = new AbortController();
+    this.starting = starting;
     try {
-      await this.openSession();
+      await joinWithin(
+        {
+          groupId: settings.groupId,
+          joinTimeoutMs: settings.joinTimeoutMs,
+          offered: settings.partitionAssigners.map((assigner) =>
+            typeof assigner === "string" ? assigner : "a kafkajs assigner",
+          ),
+        },
+        {
+          attempt: (signal) => this.openSession(signal),
+          setbackOf: joinSetbackOf,
+          describeGroup: () => describeGroup(this.client, settings.groupId),
+        },
+        starting.signal,
+      );
     } catch (error) {
       throw new RomewaysError(
         "ROMEWAYS_KAFKA_CONSUMER",
         `the consumer of topic "${this.topic}" in group "${settings.groupId}" could not start: ${messageOf(error)}`,
         { cause: error },
       );
+    } finally {
+      this.starting = undefined;
     }
   }
 
@@ -88,6 +111,7 @@ export class KafkaQueueConnector implements Connector {
   /** Stops fetching, commits what was acknowledged, leaves the group and closes the connections. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.starting?.abort();
     const session = this.session;
     this.session = undefined;
     if (session !== undefined) {
@@ -100,20 +124,25 @@ export class KafkaQueueConnector implements Connector {
     await producer?.release();
   }
 
-  private async openSession(): Promise<void> {
+  private async openSession(signal = new AbortController().signal): Promise<void> {
     const bridge = this.bridge as BatchBridge;
-    this.session = await openConsumer(this.client, this.consumerSettings as ConsumerSettings, {
-      onBatch: (batch) => bridge.hold(batch),
-      onGroupJoin: (partitions) => bridge.groupJoined(partitions),
-      onRebalancing: () => bridge.rebalancing(),
-      onCrash: (error, willRestart) => {
-        if (willRestart) return;
-        // kafkajs has disconnected for good: wake the poll loop, whose next poll reopens.
-        this.crashed = error;
-        bridge.revoke();
-        bridge.interruptTakes();
+    this.session = await openConsumer(
+      this.client,
+      this.consumerSettings as ConsumerSettings,
+      {
+        onBatch: (batch) => bridge.hold(batch),
+        onGroupJoin: (partitions) => bridge.groupJoined(partitions),
+        onRebalancing: () => bridge.rebalancing(),
+        onCrash: (error, willRestart) => {
+          if (willRestart) return;
+          // kafkajs has disconnected for good: wake the poll loop, whose next poll reopens.
+          this.crashed = error;
+          bridge.revoke();
+          bridge.interruptTakes();
+        },
       },
-    });
+      signal,
+    );
   }
 
   private reopen(): Promise<void> {

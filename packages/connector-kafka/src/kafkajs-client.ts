@@ -7,10 +7,20 @@ import {
   type KafkaMessage,
   logLevel,
   type Message,
+  type PartitionAssigner,
   Partitioners,
   type Producer,
 } from "kafkajs";
+import {
+  isPartitionAssignerName,
+  type PartitionAssignerName,
+  partitionAssignerNamed,
+} from "./assigners/index.js";
+import type { GroupDescription, JoinSetback } from "./group-join.js";
 import type { KafkaRawMessage } from "./kafka-message.js";
+
+/** A kafkajs partition assigner, for assignors beyond the built-in ones. */
+export type KafkaPartitionAssigner = PartitionAssigner;
 
 /** kafkajs connection options passed through from the connector config. */
 export type KafkaClientOptions = Pick<
@@ -47,6 +57,10 @@ export interface ConsumerSettings {
   maxBytesPerPartition?: number;
   /** Ours, not kafkajs's: the committer's least time between two commits. */
   commitIntervalMs: number;
+  /** Offered in this order; names are the built-in assignors. */
+  partitionAssigners: readonly (PartitionAssignerName | KafkaPartitionAssigner)[];
+  /** Ours: how long start() keeps trying to join (see group-join.ts). */
+  joinTimeoutMs: number;
 }
 
 export interface PartitionOffset {
@@ -106,15 +120,22 @@ function createKafka(settings: ClientSettings): Kafka {
   });
 }
 
-/** Subscribes to the topic and runs a consumer that hands each fetched batch to `hooks.onBatch`. */
+/**
+ * Subscribes to the topic and runs a consumer that hands each fetched batch to `hooks.onBatch`.
+ * One join attempt: `signal` ends it (the consumer disconnects) while it waits for the group.
+ */
 export async function openConsumer(
   client: ClientSettings,
   settings: ConsumerSettings,
   hooks: ConsumerHooks,
+  signal: AbortSignal,
 ): Promise<ConsumerSession> {
   const { topic } = settings;
   const consumer = createKafka(client).consumer({
     groupId: settings.groupId,
+    partitionAssigners: settings.partitionAssigners.map((assigner) =>
+      isPartitionAssignerName(assigner) ? partitionAssignerNamed(assigner) : assigner,
+    ),
     sessionTimeout: settings.sessionTimeout,
     rebalanceTimeout: settings.rebalanceTimeout,
     heartbeatInterval: settings.heartbeatInterval,
@@ -135,7 +156,11 @@ export async function openConsumer(
     if (starting) crashWhileStarting = payload.error;
     else hooks.onCrash(payload.error, payload.restart);
   });
+  // Disconnecting fails the JoinGroup request on its way, which ends run().
+  const abandon = () => void consumer.disconnect().catch(() => {});
+  signal.addEventListener("abort", abandon, { once: true });
   try {
+    signal.throwIfAborted();
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: settings.fromBeginning });
     // Resolves once the group is joined; fetching goes on in the background.
@@ -160,12 +185,18 @@ export async function openConsumer(
     });
     // run() does not reject when the first join fails (say, a session timeout the broker
     // refuses): kafkajs reports it as a crash instead, before run() resolves.
-    if (crashWhileStarting !== undefined) throw crashWhileStarting;
+    if (crashWhileStarting !== undefined) {
+      failedJoins.add(crashWhileStarting);
+      throw crashWhileStarting;
+    }
+    signal.throwIfAborted();
     starting = false;
   } catch (error) {
-    // Also cancels a restart kafkajs may have scheduled.
+    // Also cancels a restart kafkajs may have scheduled after the crash.
     await consumer.disconnect().catch(() => {});
     throw error;
+  } finally {
+    signal.removeEventListener("abort", abandon);
   }
   return {
     pause: () => {
@@ -177,6 +208,47 @@ export async function openConsumer(
     },
     disconnect: () => consumer.disconnect(),
   };
+}
+
+// Errors of the join itself; a failed connect or subscribe (no broker, no topic) is final.
+const failedJoins = new WeakSet<Error>();
+
+/** Whether a failed join attempt may succeed later (see group-join.ts), from kafkajs's error. */
+export function joinSetbackOf(error: unknown): JoinSetback | undefined {
+  if (!(error instanceof Error) || !failedJoins.has(error)) return undefined;
+  return setbackOf(error);
+}
+
+function setbackOf(error: Error): JoinSetback | undefined {
+  const { type, retriable } = error as Error & { type?: string; retriable?: boolean };
+  if (type === "INCONSISTENT_GROUP_PROTOCOL") return "incompatible-assignors";
+  if (error.name === "KafkaJSRequestTimeoutError") return "slow-join";
+  if (error.name === "KafkaJSNumberOfRetriesExceeded" || retriable === true) return "transient";
+  return error.cause instanceof Error ? setbackOf(error.cause) : undefined;
+}
+
+/** The group as the broker describes it now; undefined when it cannot be asked. */
+export async function describeGroup(
+  client: ClientSettings,
+  groupId: string,
+): Promise<GroupDescription | undefined> {
+  const admin = createKafka({
+    ...client,
+    options: { ...client.options, logLevel: logLevel.NOTHING },
+  }).admin();
+  try {
+    await admin.connect();
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    if (group === undefined) return undefined;
+    return {
+      protocol: group.protocol,
+      state: group.state,
+      clientIds: group.members.map((member) => member.clientId),
+    };
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }
 
 interface ProducerShare {
