@@ -1,4 +1,4 @@
-// The seed's example in TypeScript: a memory queue whose consumer runs in a worker process
+// Python romeways' README example in TypeScript: a memory queue whose consumer runs in a worker process
 // (spawnProcess: true), with a resend. The parent produces; the worker handles.
 import { MemoryQueue, MemoryQueueConnector } from "@romeways/connector-memory";
 import { createRomeways, type Message, ResendError } from "@romeways/core";

@@ -1,5 +1,6 @@
 import type {
   DeadLetterReason,
+  JsonValue,
   Message,
   RawMessage,
   RomewaysEmitter,
@@ -15,6 +16,8 @@ interface OutcomeOf {
 
 interface DecodedOutcome extends OutcomeOf {
   payload: string;
+  /** The payload as a JSON value (see `Message.payloadValue`). */
+  payloadValue: JsonValue;
   rwResendTimes: number;
 }
 
@@ -29,7 +32,7 @@ export type MessageOutcome =
       deadLetterQueue: string;
     })
   | (DecodedOutcome & { outcome: "failed"; error: Error })
-  | (OutcomeOf & { outcome: "discarded"; payload: null; rwResendTimes: 0 });
+  | (OutcomeOf & { outcome: "discarded"; payload: null; payloadValue: null; rwResendTimes: 0 });
 
 export type OutcomeKind = MessageOutcome["outcome"];
 
@@ -48,6 +51,7 @@ export class OutcomeRecorder {
       connectorName: event.connectorName,
       raw: event.message.raw,
       payload: event.message.payload,
+      payloadValue: event.message.payloadValue,
       rwResendTimes: event.message.rwResendTimes,
     });
     const onHandled = (e: RomewaysEvents["message:handled"][0]) =>
@@ -71,6 +75,7 @@ export class OutcomeRecorder {
         raw: e.raw,
         outcome: "discarded",
         payload: null,
+        payloadValue: null,
         rwResendTimes: 0,
       });
     events.on("message:handled", onHandled);

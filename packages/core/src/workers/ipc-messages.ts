@@ -80,10 +80,10 @@ export function eventToWire(payload: unknown): unknown {
   return wire;
 }
 
-/** A message's fields one by one: payload and rwResendTimes are getters, which a spread skips. */
+/** A message's fields one by one: the decoded ones are getters, which a spread skips. */
 function messageData(message: Record<string, unknown>): unknown {
-  const { queueName, payload, rwResendTimes, raw } = message;
-  return { queueName, payload, rwResendTimes, raw: rawData(raw) };
+  const { queueName, payload, payloadValue, rwResendTimes, raw } = message;
+  return { queueName, payload, payloadValue, rwResendTimes, raw: rawData(raw) };
 }
 
 function rawData(raw: unknown): unknown {
