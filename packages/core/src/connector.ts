@@ -11,7 +11,7 @@ export interface RawMessage {
   headers?: Record<string, string>;
 }
 
-/** Settings shared by every connector (the seed's `GenericConnectorConfig`). */
+/** Settings shared by every connector (Python romeways' `GenericConnectorConfig`). */
 export interface ConnectorConfig {
   /** The name queue consumers use to pick this connector. */
   connectorName: string;
