@@ -7,7 +7,7 @@ import {
   waitUntil,
 } from "../../../packages/connector-kafka/test/kafka-test-kit.js";
 import { PythonApp } from "./python-app.js";
-import { createTopic, startTsApp } from "./ts-app.js";
+import { createTopic, startTsApp, type TsApp } from "./ts-app.js";
 
 const byNumber = (a: number, b: number) => a - b;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -18,48 +18,61 @@ function duplicates(names: readonly string[]): number {
 }
 
 describe("a consumer group of Python and TypeScript romeways", () => {
-  test("one Python and one TypeScript consumer split 4 partitions, each message handled once", async () => {
-    const topic = await createTopic(4);
-    const python = PythonApp.start({ topic: topic.topic, groupId: topic.groupId });
-    await python.assigned((partitions) => partitions.length === 4);
-    // TypeScript joins the group Python leads: start() resolves once it is in.
-    const ts = await startTsApp(topic);
-    const pythonPartitions = await python.assigned((p) => p.length > 0 && p.length < 4);
+  test.each(["Python", "TypeScript"])(
+    "one Python and one TypeScript consumer split 4 partitions (%s joins first), each message handled once",
+    async (first) => {
+      const topic = await createTopic(4);
+      let python: PythonApp;
+      let ts: TsApp;
+      if (first === "Python") {
+        python = PythonApp.start({ topic: topic.topic, groupId: topic.groupId });
+        await python.assigned((partitions) => partitions.length === 4);
+        // TypeScript joins the group Python leads: start() resolves once it is in.
+        ts = await startTsApp(topic);
+      } else {
+        ts = await startTsApp(topic);
+        python = PythonApp.start({ topic: topic.topic, groupId: topic.groupId });
+      }
+      // Python's share of the rebalance; TypeScript's comes in the same SyncGroup round.
+      const pythonPartitions = await python.assigned((p) => p.length > 0 && p.length < 4);
 
-    const perPartition = 10;
-    const messages = [0, 1, 2, 3].flatMap((partition) =>
-      Array.from({ length: perPartition }, (_, i) => ({
-        partition,
-        value: `p${partition}-m${i}`,
-      })),
-    );
-    const produced = performance.now();
-    await produce(topic.topic, messages);
-    const total = messages.length;
-    const handledNames = () => [
-      ...python.messages.map((m) => JSON.parse(m.payload) as string),
-      ...ts.messages.items.map((m) => m.payload),
-    ];
-    await python.lines.until(
-      `${total} messages handled by the two`,
-      () => new Set(handledNames()).size === total,
-    );
-    const elapsed = performance.now() - produced;
-    const tsPartitions = [...new Set(ts.messages.items.map((m) => m.raw.partition))].sort(byNumber);
-    const partitionOf = (name: string) => Number(/^p(\d)/.exec(name)?.[1]);
-    const pythonHandledPartitions = [
-      ...new Set(python.messages.map((m) => partitionOf(JSON.parse(m.payload) as string))),
-    ].sort(byNumber);
+      const perPartition = 10;
+      const messages = [0, 1, 2, 3].flatMap((partition) =>
+        Array.from({ length: perPartition }, (_, i) => ({
+          partition,
+          value: `p${partition}-m${i}`,
+        })),
+      );
+      const produced = performance.now();
+      await produce(topic.topic, messages);
+      const total = messages.length;
+      const handledNames = () => [
+        ...python.messages.map((m) => JSON.parse(m.payload) as string),
+        ...ts.messages.items.map((m) => m.payload),
+      ];
+      await python.lines.until(
+        `${total} messages handled by the two`,
+        () => new Set(handledNames()).size === total,
+      );
+      const elapsed = performance.now() - produced;
+      const tsPartitions = [...new Set(ts.messages.items.map((m) => m.raw.partition))].sort(
+        byNumber,
+      );
+      const partitionOf = (name: string) => Number(/^p(\d)/.exec(name)?.[1]);
+      const pythonHandledPartitions = [
+        ...new Set(python.messages.map((m) => partitionOf(JSON.parse(m.payload) as string))),
+      ].sort(byNumber);
 
-    console.log(
-      `[python tests] group split of 4 partitions: Python [${pythonPartitions}] (${python.messages.length} messages), TypeScript [${tsPartitions}] (${ts.messages.items.length} messages); TS start() ${seconds(ts.startMs)}; ${total} messages handled in ${seconds(elapsed)}, duplicates ${duplicates(handledNames())}`,
-    );
-    expect(pythonHandledPartitions).toEqual(pythonPartitions);
-    expect([...pythonPartitions, ...tsPartitions].sort(byNumber)).toEqual([0, 1, 2, 3]);
-    expect(tsPartitions.length).toBeGreaterThan(0);
-    expect(duplicates(handledNames())).toBe(0);
-    expect(handledNames()).toHaveLength(total);
-  });
+      console.log(
+        `[python tests] group split of 4 partitions, ${first} first: Python [${pythonPartitions}] (${python.messages.length} messages), TypeScript [${tsPartitions}] (${ts.messages.items.length} messages); TS start() ${seconds(ts.startMs)}; ${total} messages handled in ${seconds(elapsed)}, duplicates ${duplicates(handledNames())}`,
+      );
+      expect(pythonHandledPartitions).toEqual(pythonPartitions);
+      expect([...pythonPartitions, ...tsPartitions].sort(byNumber)).toEqual([0, 1, 2, 3]);
+      expect(tsPartitions.length).toBeGreaterThan(0);
+      expect(duplicates(handledNames())).toBe(0);
+      expect(handledNames()).toHaveLength(total);
+    },
+  );
 
   test("handover: Python is killed in the group, a TypeScript consumer starts and takes over", async () => {
     const topic = await createTopic();
