@@ -1,7 +1,7 @@
 // Every TypeScript block of the READMEs and docs type-checks against the packages, and every
 // block that can run without a broker runs: the docs cannot drift from the code unnoticed.
 // How a block is checked is said by a comment before it (see docs/markdown-blocks.ts).
-import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
@@ -12,7 +12,9 @@ import { readCodeBlocks } from "./docs/markdown-blocks.js";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const markdownFiles = [
   "README.md",
-  ...readdirSync(join(root, "packages")).map((name) => join("packages", name, "README.md")),
+  ...readdirSync(join(root, "packages"))
+    .map((name) => join("packages", name, "README.md"))
+    .filter((file) => existsSync(join(root, file))),
   ...readdirSync(join(root, "docs"), { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".md"))
     .map((name) => join("docs", name)),
