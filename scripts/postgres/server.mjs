@@ -181,8 +181,12 @@ export async function startPostgresServer(options = {}) {
   fs.closeSync(out);
   let exitInfo = null;
   const exited = new Promise((resolve) => {
-    child.once("exit", (code, signal) => resolve((exitInfo = { code, signal })));
-    child.once("error", (error) => resolve((exitInfo = { code: null, signal: null, error })));
+    const settle = (info) => {
+      exitInfo = info;
+      resolve(info);
+    };
+    child.once("exit", (code, signal) => settle({ code, signal }));
+    child.once("error", (error) => settle({ code: null, signal: null, error }));
   });
   child.unref();
   const pid = child.pid;
