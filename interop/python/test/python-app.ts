@@ -44,7 +44,10 @@ export class PythonApp {
       pending += chunk;
       const complete = pending.split("\n");
       pending = complete.pop() ?? "";
-      for (const line of complete) if (line.trim()) this.lines.push(JSON.parse(line));
+      for (const line of complete) {
+        if (line.startsWith("{")) this.lines.push(JSON.parse(line) as PythonLine);
+        else if (line.trim()) this.stderrLines.push(`stdout: ${line}`);
+      }
     });
     let pendingErr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {

@@ -40,12 +40,14 @@ describe("resends between Python and TypeScript romeways", () => {
     const python = PythonApp.start({ topic: topic.topic, groupId: `${topic.groupId}-python` });
     await python.assigned();
     const ts = await startTsApp(topic, { resendAt: [0, 5] });
+    const produced = performance.now();
     await produce(
       topic.topic,
       bodies.map((body) => ({ value: Buffer.from(body) })),
     );
     const expected = await pythonVectors(bodies);
     const seen = await python.handled(bodies.length * 2);
+    const elapsed = performance.now() - produced;
     const records = await readTopic(topic.topic, bodies.length * 2);
     const n = bodies.length;
     for (const [i, vector] of expected.entries()) {
@@ -66,7 +68,7 @@ describe("resends between Python and TypeScript romeways", () => {
       );
     }
     console.log(
-      `[python tests] TS->Python: ${n} bodies, ${ts.messages.items.filter((m) => m.action === "resend").length} resent by TS, ${seen.length} handled by Python, resend bytes equal Python's: ${n}/${n}`,
+      `[python tests] TS->Python: ${n} bodies, ${ts.messages.items.filter((m) => m.action === "resend").length} resent by TS, ${seen.length} handled by Python, resend bytes equal Python's: ${n}/${n}, in ${(elapsed / 1000).toFixed(1)}s`,
     );
   });
 
@@ -79,6 +81,7 @@ describe("resends between Python and TypeScript romeways", () => {
     });
     await python.assigned();
     const ts = await startTsApp(topic);
+    const produced = performance.now();
     await produce(
       topic.topic,
       bodies.map((body) => ({ key: "k", value: Buffer.from(body) })),
@@ -89,6 +92,7 @@ describe("resends between Python and TypeScript romeways", () => {
       `TypeScript handled ${2 * n} messages`,
       (all) => all.length >= 2 * n,
     );
+    const elapsed = performance.now() - produced;
     for (const [i, vector] of expected.entries()) {
       const python0 = decodedOf(vector);
       const original = got[i];
@@ -111,7 +115,7 @@ describe("resends between Python and TypeScript romeways", () => {
       expect(resent?.raw.key, "Python's producer sends no key").toBeUndefined();
     }
     console.log(
-      `[python tests] Python->TS: ${n} bodies, ${python.messages.filter((m) => m.action === "resend").length} resent by Python, ${got.length} handled by TS, bytes equal Python's vectors and encodeResend: ${n}/${n}`,
+      `[python tests] Python->TS: ${n} bodies, ${python.messages.filter((m) => m.action === "resend").length} resent by Python, ${got.length} handled by TS, bytes equal Python's vectors and encodeResend: ${n}/${n}, in ${(elapsed / 1000).toFixed(1)}s`,
     );
   });
 
