@@ -1,5 +1,6 @@
 // Type-checks block files as the repository's tsconfig does, and runs them as a user would.
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
 import type { BlockFile } from "./block-files.js";
@@ -21,7 +22,7 @@ export function typeCheck(files: readonly BlockFile[], root: string): Map<BlockF
     },
   );
   if (config === undefined) throw new Error("tsconfig.json could not be read");
-  const paths = { ...config.options.paths };
+  const paths = { ...workspacePackages(root), ...config.options.paths };
   for (const { block } of files) {
     for (const [name, file] of block.modules) paths[name] = [resolve(root, file)];
   }
@@ -50,6 +51,19 @@ export function typeCheck(files: readonly BlockFile[], root: string): Map<BlockF
     );
   }
   return errors;
+}
+
+/** Every package of packages/ by its name, to its sources: a new one resolves before tsconfig names it. */
+function workspacePackages(root: string): Record<string, string[]> {
+  const paths: Record<string, string[]> = {};
+  for (const folder of readdirSync(join(root, "packages"))) {
+    const manifest = join(root, "packages", folder, "package.json");
+    const entry = join(root, "packages", folder, "src/index.ts");
+    if (!existsSync(manifest) || !existsSync(entry)) continue;
+    const { name } = JSON.parse(readFileSync(manifest, "utf8")) as { name: string };
+    paths[name] = [entry];
+  }
+  return paths;
 }
 
 export interface RunResult {
