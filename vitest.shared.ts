@@ -8,5 +8,6 @@ export const workspaceAlias = {
   "@romeways/core": src("core"),
   "@romeways/connector-memory": src("connector-memory"),
   "@romeways/connector-kafka": src("connector-kafka"),
+  "@romeways/connector-postgres": src("connector-postgres"),
   "@romeways/testing": src("testing"),
 };
