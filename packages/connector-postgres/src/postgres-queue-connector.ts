@@ -1,0 +1,263 @@
+import { randomUUID } from "node:crypto";
+import { type Connector, type RawMessage, RomewaysError } from "@romeways/core";
+import pg from "pg";
+import {
+  type PostgresConnectorConfig,
+  type PostgresQueueConfig,
+  type PostgresSettings,
+  resolveSettings,
+} from "./config.js";
+import { LeaseKeeper } from "./lease-keeper.js";
+import { byId, type MessageRow, messageOfRow, type PostgresRawMessage } from "./message-row.js";
+import { migrateTable } from "./migrate.js";
+import { NotifyListener } from "./notify-listener.js";
+import { insertMessage } from "./outbox.js";
+
+/** What the connector needs of core's connector context: a place for errors no call returns. */
+export interface BackgroundErrorReporter {
+  reportError(error: unknown): void;
+}
+
+// While notifications arrive, an empty queue is looked at this often anyway: a notification
+// lost to a network fault the connection has not noticed yet delays a message by no more.
+const listeningLookMs = 30_000;
+// A consumer uses one connection at a time, two while a renewal runs beside a take or an ack.
+const defaultPoolSize = 4;
+
+interface Look {
+  taken: PostgresRawMessage[];
+  waitMs: number;
+}
+
+/**
+ * A durable queue in one PostgreSQL table, at least once. A poll takes the oldest available
+ * rows of its queue with `FOR UPDATE SKIP LOCKED` and leases them for `visibilityTimeoutMs`;
+ * the lease is renewed while the handler runs, `ack` deletes the rows (or marks them done),
+ * `stop()` ends the leases of what was not acknowledged, and the rows of a process that died
+ * come back when their lease runs out. Waiting polls wake on `LISTEN/NOTIFY`.
+ */
+export class PostgresQueueConnector implements Connector {
+  private readonly settings: PostgresSettings;
+  private readonly owner = randomUUID();
+  private readonly listener: NotifyListener;
+  private readonly leases: LeaseKeeper;
+  private pool: pg.Pool | undefined;
+  private ready: Promise<void> | undefined;
+  private started = false;
+  private running = false;
+  /** Looks at the table under way: stop() waits for them (and the release of what they took). */
+  private readonly looks = new Set<Promise<Look>>();
+  /** Without a context, a background error fails the next poll (so core reports it). */
+  private pendingError: unknown;
+  private lastPurgeAt = 0;
+
+  constructor(
+    connectorConfig: PostgresConnectorConfig,
+    _queueConfig: PostgresQueueConfig,
+    private readonly queueName: string,
+    private readonly context?: BackgroundErrorReporter,
+  ) {
+    this.settings = resolveSettings(connectorConfig, queueName);
+    const report = (error: unknown) => this.reportBackground(error);
+    this.listener = new NotifyListener(
+      this.settings.pool,
+      this.settings.table.channel,
+      queueName,
+      report,
+    );
+    this.leases = new LeaseKeeper(
+      this.settings.visibilityTimeoutMs,
+      (ids) => this.renew(ids),
+      report,
+    );
+  }
+
+  /** Connects, creates the table if missing (unless `createTable` is false), and listens. */
+  async start(): Promise<void> {
+    try {
+      await this.ensureReady();
+    } catch (error) {
+      throw new RomewaysError(
+        "ROMEWAYS_POSTGRES_START",
+        `the queue "${this.queueName}" in ${this.settings.table.qualified} could not start: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+    this.started = true;
+    this.running = true;
+    if (this.settings.listen) {
+      // A database that cannot LISTEN (a pooler in transaction mode) still works, by polling.
+      await this.listener.start().catch((error: unknown) => {
+        this.reportBackground(
+          new Error(
+            `LISTEN failed, polling every ${this.settings.pollIntervalMs} ms: ${messageOf(error)}`,
+            { cause: error },
+          ),
+        );
+      });
+    }
+  }
+
+  async getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]> {
+    if (!this.started) throw this.notStarted("getMessages");
+    if (this.pendingError !== undefined) {
+      const error = this.pendingError;
+      this.pendingError = undefined;
+      throw error;
+    }
+    while (this.running && !signal.aborted) {
+      const seen = this.listener.version;
+      const { taken, waitMs } = await this.track(this.look(maxChunkSize, signal));
+      if (taken.length > 0) return taken;
+      if (!this.running || signal.aborted) break;
+      await this.listener.changedSince(seen, signal, waitMs);
+    }
+    return [];
+  }
+
+  /** Inserts into this queue (a resend, a dead letter); works on an instance never started. */
+  async sendMessage(message: RawMessage): Promise<void> {
+    await this.ensureReady();
+    await insertMessage(
+      this.pool as pg.Pool,
+      this.settings.table.sql.insert,
+      this.queueName,
+      message,
+    );
+  }
+
+  /** Deletes the rows, or marks them done when `retentionMs` keeps them. */
+  async ack(messages: RawMessage[]): Promise<void> {
+    const ids = messages
+      .map((message) => (message as PostgresRawMessage).id)
+      .filter((id) => id !== undefined);
+    if (ids.length === 0) return;
+    const pool = this.pool;
+    if (pool === undefined) throw this.notStarted("ack");
+    const { sql } = this.settings.table;
+    const { retentionMs } = this.settings;
+    try {
+      await pool.query(retentionMs === 0 ? sql.remove : sql.markDone, [ids]);
+    } finally {
+      // A failed ack lets the leases run out: the messages come back, as at least once wants.
+      this.leases.forget(ids);
+    }
+    if (
+      retentionMs > 0 &&
+      Number.isFinite(retentionMs) &&
+      Date.now() - this.lastPurgeAt > Math.min(retentionMs, 60_000)
+    ) {
+      this.lastPurgeAt = Date.now();
+      await pool.query(sql.purgeDone, [this.queueName, retentionMs]);
+    }
+  }
+
+  /** Ends the poll, hands back what was taken and not acknowledged (at once), closes the connections. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.listener.close();
+    await Promise.allSettled(this.looks);
+    await this.leases.close();
+    const pool = this.pool;
+    this.pool = undefined;
+    this.ready = undefined;
+    if (pool === undefined) return;
+    try {
+      const held = this.leases.ids;
+      if (held.length > 0) await this.release(pool, held);
+      this.leases.forget(held);
+    } finally {
+      await pool.end();
+    }
+  }
+
+  private ensureReady(): Promise<void> {
+    this.ready ??= (async () => {
+      const pool = new pg.Pool({ max: defaultPoolSize, ...this.settings.pool });
+      // An idle connection that breaks emits 'error': unhandled, it would end the process.
+      pool.on("error", (error) => this.reportBackground(error));
+      this.pool = pool;
+      if (this.settings.createTable) await migrateTable(pool, this.settings.table);
+    })().catch((error: unknown) => {
+      const pool = this.pool;
+      this.pool = undefined;
+      this.ready = undefined;
+      void pool?.end().catch(() => {});
+      throw error;
+    });
+    return this.ready;
+  }
+
+  /** Takes up to `maxChunkSize` rows under a lease; when there are none, says how long to wait. */
+  private async look(maxChunkSize: number, signal: AbortSignal): Promise<Look> {
+    const pool = this.pool;
+    if (pool === undefined || !this.running) return { taken: [], waitMs: 0 };
+    const { sql } = this.settings.table;
+    const { rows } = await pool.query<MessageRow>(sql.take, [
+      this.queueName,
+      maxChunkSize,
+      this.settings.visibilityTimeoutMs,
+      this.owner,
+    ]);
+    const taken = rows.map(messageOfRow).sort(byId);
+    const ids = taken.map((message) => message.id);
+    if (taken.length > 0 && (!this.running || signal.aborted)) {
+      // Aborted while the statement ran: the next poll, or another consumer, gets them at once.
+      await this.release(pool, ids);
+      return { taken: [], waitMs: 0 };
+    }
+    if (taken.length > 0) {
+      this.leases.hold(ids);
+      return { taken, waitMs: 0 };
+    }
+    const fallback = this.listener.listening ? listeningLookMs : this.settings.pollIntervalMs;
+    // A lease that runs out frees its row without a notification: look again when it does.
+    const next = await pool.query<{ ms: number | null }>(sql.nextLeaseEnd, [this.queueName]);
+    const leaseEnd = next.rows[0]?.ms;
+    const waitMs =
+      leaseEnd === null || leaseEnd === undefined
+        ? fallback
+        : Math.max(1, Math.min(fallback, Math.ceil(leaseEnd)));
+    return { taken: [], waitMs };
+  }
+
+  private async track(look: Promise<Look>): Promise<Look> {
+    this.looks.add(look);
+    try {
+      return await look;
+    } finally {
+      this.looks.delete(look);
+    }
+  }
+
+  private async renew(ids: string[]): Promise<void> {
+    const pool = this.pool;
+    if (pool === undefined) return;
+    await pool.query(this.settings.table.sql.renew, [
+      ids,
+      this.settings.visibilityTimeoutMs,
+      this.owner,
+    ]);
+  }
+
+  private async release(pool: pg.Pool, ids: string[]): Promise<void> {
+    await pool.query(this.settings.table.sql.release, [ids, this.owner, this.queueName]);
+    this.leases.forget(ids);
+  }
+
+  private reportBackground(error: unknown): void {
+    if (this.context !== undefined) this.context.reportError(error);
+    else this.pendingError ??= error;
+  }
+
+  private notStarted(operation: string): Error {
+    return new RomewaysError(
+      "ROMEWAYS_POSTGRES_NOT_STARTED",
+      `${operation}() on queue "${this.queueName}" needs start() first`,
+    );
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
