@@ -12,7 +12,8 @@ import { relative } from "node:path";
  * - `with-previous`: the previous block of the same file comes first (a continuation);
  * - `in <folder>`: write it into that folder of the repository, so relative imports reach
  *   the code there (an example the text walks through);
- * - `module <name> = <file>`: resolve the package `<name>` to that file of the repository.
+ * - `module <name> = <file>`: resolve the package `<name>` to that file of the repository;
+ * - `with prelude`: nothing but the prelude below (checks a listing against the real types).
  * The comment's further lines, up to `-->`, are a prelude: code put before the block, for the
  * names a fragment takes from its surroundings (`declare const h: TestHarness;`).
  */
@@ -119,6 +120,7 @@ function toBlock(file: string, line: number, code: string, directives: Directive
     ],
     [/^run until "(.+)"$/, ([, text]) => (until = text)],
     [/^with-previous$/, () => (withPrevious = true)],
+    [/^with prelude$/, () => {}],
     [/^in (\S+)$/, ([, path]) => (folder = path)],
     [/^module (\S+) = (\S+)$/, ([, name, path]) => modules.set(name as string, path as string)],
   ];
