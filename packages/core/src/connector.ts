@@ -1,3 +1,4 @@
+import type { ConnectorContext } from "./connector-context.js";
 import type { QueueConfig } from "./queue-config.js";
 
 /**
@@ -42,12 +43,21 @@ export interface Connector {
   stop(): Promise<void>;
 }
 
-/** A connector class: core calls `new C(connectorConfig, queueConfig, queueName)`. */
+/**
+ * A connector class: core calls `new C(connectorConfig, queueConfig, queueName, context)`. A
+ * class whose constructor takes three arguments still fits; declare the fourth
+ * (`context?: ConnectorContext`) to log through the app's logger and report background errors.
+ */
 export interface ConnectorClass<
   TConnectorConfig extends ConnectorConfig = ConnectorConfig,
   TQueueConfig extends QueueConfig = QueueConfig,
 > {
-  new (connectorConfig: TConnectorConfig, queueConfig: TQueueConfig, queueName: string): Connector;
+  new (
+    connectorConfig: TConnectorConfig,
+    queueConfig: TQueueConfig,
+    queueName: string,
+    context: ConnectorContext,
+  ): Connector;
   /**
    * true when the connector's state lives in the process that created it (an in-memory
    * queue): with `spawnProcess`, workers then reach the parent's instances over IPC instead

@@ -19,8 +19,8 @@ export interface MessageDoneEvent extends MessageEvent {
 
 export type DeadLetterReason = "max-resends" | "failed";
 
-/** Where a connector call failed. */
-export type ConnectorPhase = "start" | "poll" | "send" | "ack" | "stop";
+/** Where a connector call failed; `background`: reported by the connector through its context. */
+export type ConnectorPhase = "start" | "poll" | "send" | "ack" | "stop" | "background";
 
 export interface WorkerRef {
   connectorName: string;

@@ -1,5 +1,6 @@
 export { type Clock, systemClock } from "./clock.js";
 export type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "./connector.js";
+export type { ConnectorContext } from "./connector-context.js";
 export type { Handler } from "./consumer-loop.js";
 export { type DecodedBody, decodeBody, encodeResend, type JsonValue } from "./envelope.js";
 export {

@@ -1,5 +1,6 @@
 import { systemClock } from "./clock.js";
 import type { ConnectorConfig } from "./connector.js";
+import { createConnectorContext } from "./connector-context.js";
 import type { Handler } from "./consumer-loop.js";
 import { ConfigError, RomewaysError, toError } from "./errors/index.js";
 import { RomewaysEmitter } from "./events.js";
@@ -210,7 +211,13 @@ class RomewaysApp implements Romeways {
     const makeConnector: ConnectorFactory =
       channel !== undefined && Connector.hostedInParent === true
         ? (_config, queueName, role) => new RemoteConnector(channel.callParent, queueName, role)
-        : (queueConfig, queueName) => new Connector(connectorConfig, queueConfig, queueName);
+        : (queueConfig, queueName) =>
+            new Connector(
+              connectorConfig,
+              queueConfig,
+              queueName,
+              createConnectorContext(this.deps, { connectorName, queueName }),
+            );
     return this.consumers
       .filter((consumer) => consumer.config.connectorName === connectorName)
       .map(({ queueName, config, handler }) =>

@@ -2,12 +2,30 @@ import { type QueueConfig, registerConnector } from "@romeways/core";
 import { FakeConnector, type FakeConnectorConfig } from "./fake-connector.js";
 
 export {
+  collectEvents,
+  type EventPayload,
+  type EventWaitOptions,
+  type HasEvents,
+  nextEvent,
+} from "./app-events.js";
+export {
+  type AdditionalTests,
+  type ConformanceWorkers,
   type ConnectorCapabilities,
   type ConnectorConformanceOptions,
+  type ConnectorFactory,
   type DescribeFunction,
+  type PromiseArea,
   type TestFunction,
   testConnector,
 } from "./conformance.js";
+export {
+  type ConformanceRunOptions,
+  type PromiseResult,
+  runConformance,
+} from "./conformance-runner.js";
+export { ConformanceSession, type TakeOptions } from "./conformance-session.js";
+export { type ConformanceAppOptions, runConformanceApp } from "./conformance-worker-app.js";
 export { FakeBroker } from "./fake-broker.js";
 export type { FakeQueue } from "./fake-queue.js";
 export {
@@ -16,7 +34,14 @@ export {
   type TestHarness,
   type TestHarnessOptions,
 } from "./harness.js";
+export { bodyText, bytes, sameBytes } from "./message-bytes.js";
 export type { MessageOutcome, OutcomeKind } from "./outcomes.js";
+export { uniqueQueueName } from "./queue-names.js";
+export {
+  type ConnectorCall,
+  RecordingConnector,
+  recordConnectorClass,
+} from "./recording-connector.js";
 export type { DeadLetter, Publishable, SentMessage } from "./sent-message.js";
 export { type TestHandlerOptions, testHandler } from "./test-handler.js";
 export { VirtualClock } from "./virtual-clock.js";

@@ -1,4 +1,5 @@
 import type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "../connector.js";
+import type { ConnectorContext } from "../connector-context.js";
 import { RomewaysError } from "../errors/index.js";
 import { deadLetterQueueConfig, type ResolvedQueueConfig } from "../queue-config.js";
 import type { HostCall, WireMessage } from "./ipc-messages.js";
@@ -29,7 +30,11 @@ export class ConnectorHost {
   private nextMessageId = 1;
   private closed = false;
 
-  constructor(private readonly registration: HostedRegistration) {}
+  constructor(
+    private readonly registration: HostedRegistration,
+    /** The context each hosted instance gets, as the parent's own instances do. */
+    private readonly contextFor: (queueName: string) => ConnectorContext,
+  ) {}
 
   async serve(callId: number, call: HostCall): Promise<unknown> {
     if (this.closed)
@@ -85,7 +90,7 @@ export class ConnectorHost {
     }
     const handle = this.nextHandle++;
     this.hosted.set(handle, {
-      connector: new Connector(config, queueConfig, queueName),
+      connector: new Connector(config, queueConfig, queueName, this.contextFor(queueName)),
       delivered: new Map(),
     });
     return handle;

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { createConnectorContext } from "../connector-context.js";
 import { ConfigError, RomewaysError } from "../errors/index.js";
 import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
 import type { Logger } from "../logger.js";
@@ -118,7 +119,14 @@ export class Supervisor {
       serialization: "advanced",
       stdio: ["inherit", "inherit", "inherit", "ipc"],
     });
-    const host = registration.hostedInParent ? new ConnectorHost(registration) : undefined;
+    const host = registration.hostedInParent
+      ? new ConnectorHost(registration, (queueName) =>
+          createConnectorContext(
+            { events, logger },
+            { connectorName: registration.connectorName, queueName },
+          ),
+        )
+      : undefined;
     slot.child = child;
     slot.host = host;
     slot.startedAt = Date.now();
