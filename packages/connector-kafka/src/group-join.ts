@@ -21,8 +21,12 @@ export interface GroupDescription {
 }
 
 export interface JoinAttempts<T> {
-  /** One try; `signal` fires at the deadline (or on stop) and must end the try. */
-  attempt(signal: AbortSignal): Promise<T>;
+  /**
+   * One try; `stop` fires when the connector is stopped and must end it. The deadline does
+   * not cut a try short: kafkajs cannot drop a JoinGroup the broker holds (its disconnect
+   * waits for the answer), and one that came late is still a member.
+   */
+  attempt(stop: AbortSignal): Promise<T>;
   /** Why the try failed, if another try may succeed; undefined: fail now. */
   setbackOf(error: unknown): JoinSetback | undefined;
   describeGroup(): Promise<GroupDescription | undefined>;
@@ -30,6 +34,7 @@ export interface JoinAttempts<T> {
 
 export interface JoinLimits {
   groupId: string;
+  /** No new try starts after this; one in flight ends within kafkajs's JoinGroup timeout. */
   joinTimeoutMs: number;
   /** The assignors this consumer offers, as the error should name them. */
   offered: readonly string[];
@@ -45,23 +50,19 @@ export async function joinWithin<T>(
   attempts: JoinAttempts<T>,
   stop: AbortSignal,
 ): Promise<T> {
-  const deadline = AbortSignal.timeout(limits.joinTimeoutMs);
-  const signal = AbortSignal.any([deadline, stop]);
+  const deadline = Date.now() + limits.joinTimeoutMs;
   let backoffMs = firstBackoffMs;
   for (let tries = 1; ; tries++) {
-    let setback: JoinSetback | undefined;
     try {
-      return await attempts.attempt(signal);
+      return await attempts.attempt(stop);
     } catch (error) {
+      const setback = attempts.setbackOf(error);
+      if (stop.aborted || setback === undefined) throw error;
+      const wait = Math.min(backoffMs, maxBackoffMs, Math.max(0, deadline - Date.now()));
+      backoffMs *= 2;
+      if (wait > 0) await pause(wait, stop);
       if (stop.aborted) throw error;
-      setback = deadline.aborted ? "slow-join" : attempts.setbackOf(error);
-      if (setback === undefined) throw error;
-      if (!deadline.aborted) {
-        await pause(Math.min(backoffMs, maxBackoffMs), signal);
-        backoffMs *= 2;
-      }
-      if (stop.aborted) throw error;
-      if (deadline.aborted) {
+      if (Date.now() >= deadline) {
         const group = await attempts.describeGroup().catch(() => undefined);
         throw new Error(timedOutMessage(limits, setback, tries, group), { cause: error });
       }

@@ -122,7 +122,8 @@ function createKafka(settings: ClientSettings): Kafka {
 
 /**
  * Subscribes to the topic and runs a consumer that hands each fetched batch to `hooks.onBatch`.
- * One join attempt: `signal` ends it (the consumer disconnects) while it waits for the group.
+ * One join attempt; `signal` (the connector stopping) ends it: the consumer disconnects, which
+ * kafkajs does once the broker answered a JoinGroup it holds.
  */
 export async function openConsumer(
   client: ClientSettings,
