@@ -1,11 +1,11 @@
 // Every TypeScript block of the READMEs and docs type-checks against the packages, and every
 // block that can run without a broker runs: the docs cannot drift from the code unnoticed.
 // How a block is checked is said by a comment before it (see docs/markdown-blocks.ts).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
-import { type BlockFile, removeBlockFiles, writeBlockFiles } from "./docs/block-files.js";
+import { type BlockFile, writeBlockFiles } from "./docs/block-files.js";
 import { runBlockFile, typeCheck } from "./docs/check-blocks.js";
 import { readCodeBlocks } from "./docs/markdown-blocks.js";
 
@@ -37,10 +37,10 @@ try {
     `type-checked ${files.length} code blocks of ${markdownFiles.length} markdown files in ${Math.round(performance.now() - started)} ms`,
   );
 } catch (error) {
-  removeBlockFiles(files, folder);
+  rmSync(folder, { recursive: true, force: true });
   throw error;
 }
-afterAll(() => removeBlockFiles(files, folder));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 test("the docs have TypeScript blocks, and few are skipped, each with a reason", () => {
   const skipped = blocks.filter((block) => block.mode === "skip");

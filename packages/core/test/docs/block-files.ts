@@ -1,6 +1,6 @@
 // Code blocks as TypeScript files in the repository, where `@romeways/*` resolve as in its sources.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { CodeBlock } from "./markdown-blocks.js";
 
 /** A block written to a file, with what maps the file's lines back to the markdown. */
@@ -13,8 +13,9 @@ export interface BlockFile {
 
 /**
  * Writes each block (after its prelude, and after the previous block with `with-previous`)
- * into `folder`, or into the repository folder the block names; `export {}` at the end makes
- * every file a module, so blocks never share names.
+ * into `folder`; `export {}` at the end makes every file a module, so blocks never share
+ * names. The relative imports of a block that names a repository folder (`in <folder>`) are
+ * pointed at that folder, so the block uses the code it walks through.
  */
 export function writeBlockFiles(blocks: CodeBlock[], root: string, folder: string): BlockFile[] {
   const written: BlockFile[] = [];
@@ -37,8 +38,9 @@ export function writeBlockFiles(blocks: CodeBlock[], root: string, folder: strin
         origins.push(`${block.file}:${block.line - 1} (prelude)`);
       }
     }
+    const base = block.folder === undefined ? undefined : join(root, block.folder);
     block.code.split("\n").forEach((line, offset) => {
-      text.push(line);
+      text.push(base === undefined ? line : pointImportsAt(line, base));
       origins.push(`${block.file}:${block.line + offset}`);
     });
     sources.set(block, { text, origins });
@@ -48,11 +50,8 @@ export function writeBlockFiles(blocks: CodeBlock[], root: string, folder: strin
       .replace(/\.md$/, "")
       .replace(/[^\w]+/g, "-")
       .toLowerCase();
-    // In a folder of the repository, a dot file: the repository's tsc and globs pass it by.
-    const path =
-      block.folder === undefined
-        ? join(folder, markdown, block.fileName ?? `block-${block.line}.ts`)
-        : join(root, block.folder, `.readme-block-${markdown}-${block.line}.ts`);
+    const name = block.folder === undefined ? block.fileName : undefined;
+    const path = join(folder, markdown, name ?? `block-${block.line}.ts`);
     mkdirSync(join(path, ".."), { recursive: true });
     writeFileSync(path, `${text.join("\n")}\nexport {};\n`);
     written.push({ block, path, origins });
@@ -60,8 +59,10 @@ export function writeBlockFiles(blocks: CodeBlock[], root: string, folder: strin
   return written;
 }
 
-/** Removes what `writeBlockFiles` wrote. */
-export function removeBlockFiles(files: readonly BlockFile[], folder: string): void {
-  for (const file of files) if (file.block.folder !== undefined) rmSync(file.path, { force: true });
-  rmSync(folder, { recursive: true, force: true });
+/** `from "./x.js"` and `import "../y.js"` made absolute paths in `base`. */
+function pointImportsAt(line: string, base: string): string {
+  return line.replace(
+    /((?:from|import)\s*)"(\.\.?\/[^"]+)"/g,
+    (_, keyword: string, specifier: string) => `${keyword}"${resolve(base, specifier)}"`,
+  );
 }

@@ -10,7 +10,7 @@ import { relative } from "node:path";
  * - `types-only (reason)`: type-check it, do not run it (a test file, a broker needed);
  * - `skip (reason)`: neither (a fragment that cannot stand alone);
  * - `with-previous`: the previous block of the same file comes first (a continuation);
- * - `in <folder>`: write it into that folder of the repository, so relative imports reach
+ * - `in <folder>`: its relative imports are from that folder of the repository, so they reach
  *   the code there (an example the text walks through);
  * - `module <name> = <file>`: resolve the package `<name>` to that file of the repository;
  * - `with prelude`: nothing but the prelude below (checks a listing against the real types).
@@ -30,7 +30,7 @@ export interface CodeBlock {
   /** With `run until`: what the program prints once it did what the block shows. */
   readonly until: string | undefined;
   readonly withPrevious: boolean;
-  /** A folder of the repository to write the block into, relative to the repository. */
+  /** The folder of the repository its relative imports are from, relative to the repository. */
   readonly folder: string | undefined;
   /** Package names resolved to files of the repository (relative paths). */
   readonly modules: ReadonlyMap<string, string>;
