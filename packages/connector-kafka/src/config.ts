@@ -55,8 +55,9 @@ export interface KafkaQueueConfig extends QueueConfig {
   /**
    * The partition assignors this consumer offers, most preferred first: names of the built-in
    * ones (Kafka's protocol names) or kafkajs assigners. The broker picks one that every member
-   * of the group offers. Default `["range", "roundrobin", "RoundRobinAssigner"]`: joins groups
-   * of Java consumers on their defaults, of Python romeways (aiokafka), and of older romeways.
+   * of the group offers. Default `["range", "roundrobin", "cooperative-sticky",
+   * "RoundRobinAssigner"]`: joins groups of Java consumers (on their defaults or cooperative),
+   * of Python romeways (aiokafka), and of older romeways.
    */
   partitionAssigners?: readonly (PartitionAssignerName | KafkaPartitionAssigner)[];
   /**

@@ -19,8 +19,13 @@ function configErrorOf(overrides: Record<string, unknown>): ConfigError {
 }
 
 describe("partitionAssigners", () => {
-  test("by default offers Java's range, aiokafka's roundrobin, then kafkajs's old name", () => {
-    expect(settings({}).partitionAssigners).toEqual(["range", "roundrobin", "RoundRobinAssigner"]);
+  test("by default offers Java's range, aiokafka's roundrobin, cooperative-sticky, then kafkajs's old name", () => {
+    expect(settings({}).partitionAssigners).toEqual([
+      "range",
+      "roundrobin",
+      "cooperative-sticky",
+      "RoundRobinAssigner",
+    ]);
   });
 
   test("takes built-in names and kafkajs assigners, in the order given", () => {

@@ -19,12 +19,14 @@ export const partitionAssignerNames = Object.keys(byName) as PartitionAssignerNa
 /**
  * Offered in this order of preference. The broker picks a protocol every member offers, the
  * one most members prefer: with Java's defaults (range, cooperative-sticky) that is range;
- * with aiokafka's (roundrobin only) roundrobin; with older romeways or plain kafkajs
- * consumers (RoundRobinAssigner only) RoundRobinAssigner, so a rolling upgrade still joins.
+ * with Java consumers set to cooperative-sticky alone, cooperative-sticky; with aiokafka's
+ * (roundrobin only) roundrobin; with older romeways or plain kafkajs consumers
+ * (RoundRobinAssigner only) RoundRobinAssigner, so a rolling upgrade still joins.
  */
 export const defaultPartitionAssigners: readonly PartitionAssignerName[] = [
   "range",
   "roundrobin",
+  "cooperative-sticky",
   "RoundRobinAssigner",
 ];
 
