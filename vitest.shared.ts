@@ -8,6 +8,7 @@ export const workspaceAlias = {
   "@romeways/core": src("core"),
   "@romeways/connector-memory": src("connector-memory"),
   "@romeways/connector-kafka": src("connector-kafka"),
+  "@romeways/connector-redis": src("connector-redis"),
   "@romeways/connector-postgres": src("connector-postgres"),
   "@romeways/testing": src("testing"),
 };
