@@ -18,6 +18,7 @@ export default defineConfig({
       "packages/connector-kafka/vitest.config.ts",
       "interop/python/vitest.config.ts",
       "packages/connector-postgres/vitest.config.ts",
+      "packages/connector-redis/vitest.config.ts",
     ],
   },
 });
