@@ -88,7 +88,7 @@ export function readHandled(file: string): HandledRecord[] {
 }
 
 /** How many different messages were handled, and how many handlings were repeats. */
-export function countHandled(records: readonly HandledRecord[]): {
+export function countHandled(records: readonly Pick<HandledRecord, "id">[]): {
   distinct: number;
   duplicates: number;
 } {
