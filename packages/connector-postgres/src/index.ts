@@ -6,10 +6,7 @@ export type { PostgresConnectorConfig, PostgresQueueConfig } from "./config.js";
 export type { PostgresRawMessage } from "./message-row.js";
 export { migrate, type QueueTableOptions } from "./migrate.js";
 export { enqueue, type OutboxMessage } from "./outbox.js";
-export {
-  type BackgroundErrorReporter,
-  PostgresQueueConnector,
-} from "./postgres-queue-connector.js";
+export { PostgresQueueConnector } from "./postgres-queue-connector.js";
 
 declare module "@romeways/core" {
   interface ConnectorTypeMap {

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { type Connector, type RawMessage, RomewaysError } from "@romeways/core";
+import {
+  type Connector,
+  type ConnectorContext,
+  type RawMessage,
+  RomewaysError,
+} from "@romeways/core";
 import pg from "pg";
 import {
   type PostgresConnectorConfig,
@@ -12,11 +17,6 @@ import { byId, type MessageRow, messageOfRow, type PostgresRawMessage } from "./
 import { migrateTable } from "./migrate.js";
 import { NotifyListener } from "./notify-listener.js";
 import { insertMessage } from "./outbox.js";
-
-/** What the connector needs of core's connector context: a place for errors no call returns. */
-export interface BackgroundErrorReporter {
-  reportError(error: unknown): void;
-}
 
 // While notifications arrive, an empty queue is looked at this often anyway: a notification
 // lost to a network fault the connection has not noticed yet delays a message by no more.
@@ -55,7 +55,8 @@ export class PostgresQueueConnector implements Connector {
     connectorConfig: PostgresConnectorConfig,
     _queueConfig: PostgresQueueConfig,
     private readonly queueName: string,
-    private readonly context?: BackgroundErrorReporter,
+    /** Core's context: background errors (a failed renewal, a dropped LISTEN) go to its `reportError`. */
+    private readonly context?: Pick<ConnectorContext, "reportError">,
   ) {
     this.settings = resolveSettings(connectorConfig, queueName);
     const report = (error: unknown) => this.reportBackground(error);
