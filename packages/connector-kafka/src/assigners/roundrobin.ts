@@ -35,7 +35,8 @@ export const roundRobinAssigner = kafkajsAssigner("roundrobin", assignRoundRobin
 /**
  * kafkajs's own protocol name, so that a rolling upgrade of a group of older romeways (or
  * plain kafkajs) consumers, which offer only this name, still finds a protocol in common.
- * kafkajs's built-in deals the leader's topics over every member, subscribed or not; this one
- * honours each member's subscription (on one topic both give the same split).
+ * kafkajs's built-in deals the leader's topics, in the order the broker lists their partitions,
+ * over every member, subscribed or not; this one honours each member's subscription. Both
+ * split a topic evenly, so members led by either get a valid assignment.
  */
 export const legacyRoundRobinAssigner = kafkajsAssigner("RoundRobinAssigner", assignRoundRobin);
