@@ -7,7 +7,7 @@ export default defineProject({
   resolve: { alias: workspaceAlias },
   test: {
     name: "postgres",
-    include: ["test/**/*.test.ts", "../../examples/postgres/test/**/*.test.ts"],
+    include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     // One file at a time: the tests spawn consumer processes and time leases on a small machine.
     pool: "forks",
