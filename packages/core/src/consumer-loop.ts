@@ -2,15 +2,18 @@ import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
 import { DeliveredMessage } from "./delivered-message.js";
+import { RomewaysError, toError } from "./errors/index.js";
 import type { ConnectorPhase, QueueRef, RomewaysEmitter } from "./events.js";
-import { FailureOutcomes, retryDelayMs } from "./failure-outcomes.js";
+import { callHandler, type Handler, type HandlerCallOptions, isThenable } from "./handler-call.js";
+import { HeldMessages } from "./held-messages.js";
 import { type Listening, listeningTo, notRead } from "./listening.js";
 import type { Logger } from "./logger.js";
-import type { Message } from "./message.js";
+import { decideOutcome, type HandlerResult, type Outcome } from "./outcome.js";
+import { OutcomeSettler, retryDelayMs } from "./outcome-settler.js";
 import type { ResolvedQueueConfig } from "./queue-config.js";
+import { keyLane, SlotScheduler } from "./slot-scheduler.js";
 
-/** A user's handler; whatever it throws has a defined outcome. */
-export type Handler = (message: Message) => unknown;
+export type { Handler } from "./handler-call.js";
 
 export interface ConsumerLoopOptions {
   queueName: string;
@@ -24,9 +27,13 @@ export interface ConsumerLoopOptions {
   clock: Clock;
 }
 
+const handled: Outcome = Object.freeze({ outcome: "handled" });
+
 /**
- * One queue's loop, top to bottom: pace → poll → decode → handle → outcome → ack.
- * A message is acknowledged only once its outcome is final.
+ * One queue's loop, top to bottom: pace → poll → hold what is not due → handle → outcome → ack.
+ * Without `concurrency`/`ordering` it handles a chunk at a time, as the seed does; with them,
+ * a `SlotScheduler` runs handlers while the loop keeps polling. A message is acknowledged only
+ * once its outcome is final.
  */
 export class ConsumerLoop {
   private readonly stopController = new AbortController();
@@ -35,45 +42,92 @@ export class ConsumerLoop {
   private readonly ref: QueueRef;
   /** Outcome final, not yet acknowledged. */
   private finished: RawMessage[] = [];
+  private acking: Promise<void> | undefined;
   private abandoned = false;
   private listening = notRead;
   private running: Promise<void> | undefined;
-  private readonly failures: FailureOutcomes;
+  private readonly settler: OutcomeSettler;
+  private readonly held: HeldMessages;
+  private readonly scheduler: SlotScheduler | undefined;
+  private readonly call: HandlerCallOptions;
+  /** Messages whose handler read `message.signal`: the stop deadline aborts them. */
+  private readonly watched = new Set<DeliveredMessage>();
+  /** Handlers that settled after their deadline, since the loop started. */
+  private lateHandlers = 0;
 
   constructor(private readonly options: ConsumerLoopOptions) {
-    this.ref = { connectorName: options.config.connectorName, queueName: options.queueName };
-    this.failures = new FailureOutcomes({
-      options,
+    const { config, queueName } = options;
+    this.ref = { connectorName: config.connectorName, queueName };
+    this.settler = new OutcomeSettler({
+      ...options,
       ref: this.ref,
       signal: this.signal,
+      listeners: () => this.listeners(),
       finish: (raw) => this.finish(raw),
     });
+    const { scheduling } = config;
+    this.held = new HeldMessages(scheduling.maxHeldMessages);
+    this.call = {
+      handler: options.handler,
+      clock: options.clock,
+      timeoutMs: scheduling.handlerTimeoutMs,
+      onLate: (message, result, durationMs) => this.reportLate(message, result, durationMs),
+    };
+    if (scheduling.concurrency !== undefined) {
+      const laneOf = scheduling.ordering === "key" ? keyLane : () => undefined;
+      this.scheduler = new SlotScheduler(
+        scheduling.concurrency,
+        scheduling.concurrency + config.maxChunkSize,
+        laneOf,
+        (raw) => this.process(raw, performance.now()),
+      );
+    }
   }
 
   start(): void {
-    // Every step handles its own errors; this catch is the last line against a bug.
-    this.running = this.run().catch((error: unknown) => {
-      this.options.logger.error(
-        { ...this.ref, error },
-        "the poll loop stopped on an unexpected error",
-      );
-    });
+    this.running = this.supervise();
   }
 
   /**
    * Stops polling and waits for in-flight handlers until `deadline` resolves. Returns false
-   * when handlers were still running then: what finished is acknowledged, the rest is not.
+   * when handlers were still running then: their signals abort, what finished is
+   * acknowledged, the rest is not.
    */
   async stop(deadline: Promise<void>): Promise<boolean> {
     this.stopController.abort();
     if (this.running === undefined) return true;
     const drained = await Promise.race([this.running.then(() => true), deadline.then(() => false)]);
     if (!drained) {
+      const reason = new RomewaysError(
+        "ROMEWAYS_STOP_DEADLINE",
+        "stop() reached shutdownTimeoutMs",
+      );
+      for (const message of this.watched) message.abort(reason);
       await this.ackFinished();
       // Handlers that finish later are not acknowledged: the connector is about to stop.
       this.abandoned = true;
     }
     return drained;
+  }
+
+  /** The loop must not die while the app runs: an unexpected error restarts it, reported. */
+  private async supervise(): Promise<void> {
+    for (let failures = 1; ; failures++) {
+      try {
+        await this.run();
+        break;
+      } catch (error) {
+        if (this.signal.aborted) break;
+        this.options.logger.error(
+          { ...this.ref, error: toError(error) },
+          "the poll loop failed unexpectedly; restarting it",
+        );
+        this.reportConnectorError("poll", error);
+        await this.options.clock.sleep(retryDelayMs(failures), this.signal);
+      }
+    }
+    await this.scheduler?.close();
+    await this.ackFinished();
   }
 
   private async run(): Promise<void> {
@@ -87,157 +141,192 @@ export class ConsumerLoop {
         if (wait > 0) await clock.sleep(wait, this.signal);
         if (this.signal.aborted) break;
       }
+      if (this.scheduler !== undefined) await this.scheduler.whenRoom();
+      if (this.signal.aborted) break;
+      if (this.held.size > 0) {
+        const due = this.held.takeDue(this.epochNow());
+        if (due.length > 0) await this.dispatch(due, frequencyMs);
+        if (this.held.full) {
+          await this.sleepUntilDue();
+          continue;
+        }
+      }
       // At frequency 0 nothing depends on the time: reading it would only cost.
       if (frequencyMs > 0) lastPollStart = clock.now();
+      const room = this.scheduler?.room ?? config.maxChunkSize;
       let chunk: RawMessage[];
+      const poll = this.pollSignal();
       try {
-        chunk = await connector.getMessages(config.maxChunkSize, this.signal);
+        chunk = await connector.getMessages(Math.min(room, config.maxChunkSize), poll.signal);
         pollFailures = 0;
       } catch (error) {
         if (this.signal.aborted) break;
         this.reportConnectorError("poll", error);
         await clock.sleep(retryDelayMs(++pollFailures), this.signal);
         continue;
+      } finally {
+        poll.done();
       }
       if (chunk.length === 0) continue;
-      const handlingStart = frequencyMs > 0 ? clock.now() : 0;
-      await this.handleChunk(chunk);
-      if (frequencyMs > 0) {
-        const handlingMs = clock.now() - handlingStart;
-        if (handlingMs > frequencyMs) this.reportOverrun(handlingMs, frequencyMs);
-      }
+      const due = this.held.admit(chunk, this.epochNow());
+      if (due.length > 0) await this.dispatch(due, frequencyMs);
     }
   }
 
-  private async handleChunk(chunk: RawMessage[]): Promise<void> {
+  /** Hands messages to the scheduler, or handles them as one chunk and acknowledges them. */
+  private async dispatch(chunk: RawMessage[], frequencyMs: number): Promise<void> {
+    if (this.scheduler !== undefined) return this.scheduler.add(chunk);
+    const { clock } = this.options;
+    const handlingStart = frequencyMs > 0 ? clock.now() : 0;
     // Every handler of a concurrent chunk starts now. Reading the time costs about as much as
     // the rest of the loop's work on a message: in a sequential chunk, each handler is timed
-    // only when a listener will be given its duration (one added during the chunk gets the
-    // time since the chunk started, an upper bound).
+    // only when a listener will be given its duration.
     const chunkStart = performance.now();
-    if (!this.options.config.sequential) {
-      await this.processAll(chunk, chunkStart);
-    } else {
-      await this.processInOrder(chunk, chunkStart);
-    }
+    if (this.options.config.sequential) await this.processInOrder(chunk, chunkStart);
+    else await this.processAll(chunk, chunkStart);
     await this.ackFinished();
+    if (frequencyMs > 0) {
+      const handlingMs = clock.now() - handlingStart;
+      if (handlingMs > frequencyMs) this.reportOverrun(handlingMs, frequencyMs);
+    }
   }
 
-  /** Awaits each handler inline: a `then` per message would cost a promise and two closures. */
   private async processInOrder(chunk: RawMessage[], chunkStart: number): Promise<void> {
-    const { handler } = this.options;
     const { timed } = this.listeners();
     for (const raw of chunk) {
       // Stopping: what was not started stays unacknowledged and is delivered again.
       if (this.signal.aborted) break;
-      const message = this.receive(raw);
-      if (message === undefined) continue;
-      const started = timed ? performance.now() : chunkStart;
-      try {
-        const result = handler(message);
-        // await adopts a foreign thenable safely (its then() may throw).
-        if (isThenable(result)) await result;
-      } catch (thrown) {
-        await this.failures.settle(message, thrown, performance.now() - started);
-        continue;
-      }
-      this.succeeded(message, started);
+      const outcome = this.process(raw, timed ? performance.now() : chunkStart);
+      if (outcome !== undefined) await outcome;
     }
   }
 
   /** Promise.all without its fixed cost, which is noticeable on small chunks. */
   private processAll(chunk: RawMessage[], started: number): Promise<void> {
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       let pending = chunk.length;
       const settled = () => {
         if (--pending === 0) resolve();
       };
-      try {
-        for (const raw of chunk) {
-          const outcome = this.process(raw, started);
-          if (outcome === undefined) settled();
-          else outcome.then(settled, reject);
-        }
-      } catch (error) {
-        reject(error);
+      for (const raw of chunk) {
+        const outcome = this.process(raw, started);
+        if (outcome === undefined) settled();
+        else outcome.then(settled, settled);
       }
     });
   }
 
   /**
    * Runs the handler on one message and makes its outcome final (or leaves it unacknowledged).
-   * `started` is when its handling started, for the durations of outcome events. Not async:
-   * an outcome final at once (a synchronous handler) returns undefined and costs no promise.
+   * Not async: an outcome final at once (a synchronous handler) costs no promise.
    */
   private process(raw: RawMessage, started: number): PromiseLike<void> | undefined {
-    const message = this.receive(raw);
-    if (message === undefined) return undefined;
-    const { handler } = this.options;
-    let settling: PromiseLike<unknown> | undefined;
-    try {
-      const result = handler(message);
-      // Promise.resolve adopts a foreign thenable safely (its then() may throw); reading
-      // `then` may throw too, hence inside the try.
-      if (isThenable(result)) {
-        settling = result instanceof Promise ? result : Promise.resolve(result);
-      }
-    } catch (thrown) {
-      return this.failures.settle(message, thrown, performance.now() - started);
-    }
-    if (settling === undefined) {
-      this.succeeded(message, started);
-      return undefined;
-    }
-    return settling.then(
-      () => this.succeeded(message, started),
-      (thrown: unknown) => this.failures.settle(message, thrown, performance.now() - started),
-    );
-  }
-
-  /** The message a handler gets; undefined for one without a body, which is discarded. */
-  private receive(raw: RawMessage): DeliveredMessage | undefined {
-    const { events, logger, queueName } = this.options;
     if (raw.body === null) {
-      logger.warn({ ...this.ref }, "message without a body discarded");
-      if (this.listeners().discarded) {
-        events.emit("message:discarded", { ...this.ref, raw, reason: "empty-body" });
-      }
-      this.finish(raw);
+      this.settler.discard(raw);
       return undefined;
     }
-    const message = new DeliveredMessage(queueName, raw as RawMessage & { body: Uint8Array });
+    const message = new DeliveredMessage(
+      this.options.queueName,
+      raw as RawMessage & { body: Uint8Array },
+      this.watched,
+    );
     if (this.listeners().received) {
-      events.emit("message:received", { ...this.ref, message });
+      this.options.events.emit("message:received", { ...this.ref, message });
     }
-    return message;
+    const result = callHandler(this.call, message);
+    if (!isThenable(result)) return this.conclude(message, result, started);
+    return result.then((settledResult) => this.conclude(message, settledResult, started));
   }
 
-  private succeeded(message: Message, started: number): void {
-    const { events } = this.options;
-    if (this.listeners().handled) {
-      events.emit("message:handled", {
-        ...this.ref,
-        message,
-        durationMs: performance.now() - started,
-      });
+  private conclude(
+    message: DeliveredMessage,
+    result: HandlerResult,
+    started: number,
+  ): Promise<void> | undefined {
+    this.watched.delete(message);
+    const durationMs = performance.now() - started;
+    let outcome: Outcome = handled;
+    if (!result.ok) {
+      const { queueName, config } = this.options;
+      try {
+        outcome = decideOutcome({
+          queueName,
+          config,
+          message,
+          result,
+          nowMs: this.epochNow(),
+          durationMs,
+        });
+      } catch (bug) {
+        outcome = { outcome: "failed", error: toError(bug) };
+      }
     }
-    this.finish(message.raw);
+    return this.settler.settle(message, outcome, durationMs);
+  }
+
+  private reportLate(message: DeliveredMessage, result: HandlerResult, durationMs: number): void {
+    const error = result.ok
+      ? undefined
+      : "thrown" in result
+        ? toError(result.thrown)
+        : result.timedOut;
+    this.lateHandlers++;
+    this.options.logger.warn(
+      { ...this.ref, durationMs, lateHandlers: this.lateHandlers },
+      "a handler settled after its deadline; its outcome had already been taken, so this changes nothing",
+    );
+    if (this.options.events.listenerCount("message:late") > 0) {
+      this.options.events.emit("message:late", { ...this.ref, message, durationMs, error });
+    }
   }
 
   private finish(raw: RawMessage): void {
     // Abandoned at the stop deadline: nothing is acknowledged any more.
-    if (!this.abandoned) this.finished.push(raw);
+    if (this.abandoned) return;
+    this.finished.push(raw);
+    // With a scheduler, outcomes come one by one: acknowledge them together, soon.
+    if (this.scheduler !== undefined && this.acking === undefined) {
+      this.acking = Promise.resolve().then(() => this.ackFinished());
+    }
   }
 
   private async ackFinished(): Promise<void> {
-    if (this.finished.length === 0 || this.abandoned) return;
-    const done = this.finished;
-    this.finished = [];
-    try {
-      await this.options.connector.ack(done);
-    } catch (error) {
-      this.reportConnectorError("ack", error);
+    while (this.finished.length > 0 && !this.abandoned) {
+      const done = this.finished;
+      this.finished = [];
+      try {
+        await this.options.connector.ack(done);
+      } catch (error) {
+        this.reportConnectorError("ack", error);
+      }
     }
+    this.acking = undefined;
+  }
+
+  /** The poll's signal: the stop signal, or, while messages are held, aborted when one comes due. */
+  private pollSignal(): { signal: AbortSignal; done(): void } {
+    const dueMs = this.held.nextDueMs;
+    if (dueMs === undefined) return { signal: this.signal, done: () => {} };
+    const poll = new AbortController();
+    const onStop = () => poll.abort();
+    this.signal.addEventListener("abort", onStop, { once: true });
+    this.options.clock.sleep(dueMs - this.epochNow(), poll.signal).then(() => poll.abort());
+    return {
+      signal: poll.signal,
+      done: () => {
+        this.signal.removeEventListener("abort", onStop);
+        poll.abort();
+      },
+    };
+  }
+
+  private async sleepUntilDue(): Promise<void> {
+    const dueMs = this.held.nextDueMs;
+    if (dueMs !== undefined) await this.options.clock.sleep(dueMs - this.epochNow(), this.signal);
+  }
+
+  private epochNow(): number {
+    return this.options.clock.epochNow?.() ?? Date.now();
   }
 
   /** Per message, `listenerCount` would cost a lookup per event: cached until listeners change. */
@@ -260,8 +349,4 @@ export class ConsumerLoop {
     );
     this.options.events.emit("poll:overrun", { ...this.ref, elapsedMs, frequencyMs });
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }

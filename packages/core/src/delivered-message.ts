@@ -20,10 +20,14 @@ export class DeliveredMessage implements Message {
   #python: PythonMessage | undefined;
   #payload: string | undefined;
   #payloadValue: { value: JsonValue } | undefined;
+  /** Made on the first read of `signal` or the first abort: most handlers never read it. */
+  #abort: AbortController | undefined;
 
   constructor(
     readonly queueName: string,
     readonly raw: RawMessage & { readonly body: Uint8Array },
+    /** Where a message whose handler reads `signal` registers, so a stop deadline reaches it. */
+    private readonly watchers?: Set<DeliveredMessage>,
   ) {}
 
   get payload(): string {
@@ -40,6 +44,20 @@ export class DeliveredMessage implements Message {
     return counterNumber(this.python.counter);
   }
 
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      this.watchers?.add(this);
+    }
+    return this.#abort.signal;
+  }
+
+  /** The handler should give up: its deadline passed, or the app's stop deadline did. */
+  abort(reason: Error): void {
+    this.#abort ??= new AbortController();
+    this.#abort.abort(reason);
+  }
+
   /** The body as Python romeways holds it: what a resend and a dead letter are built from. */
   get python(): PythonMessage {
     this.#python ??= readPythonMessage(this.raw.body, this.raw.headers);
@@ -47,15 +65,15 @@ export class DeliveredMessage implements Message {
   }
 
   /** The decoded fields are getters, which JSON.stringify and util.inspect skip: both get a copy. */
-  toJSON(): Message {
+  toJSON(): Omit<Message, "signal"> {
     return this.toPlain();
   }
 
-  [inspectSymbol](): Message {
+  [inspectSymbol](): Omit<Message, "signal"> {
     return this.toPlain();
   }
 
-  private toPlain(): Message {
+  private toPlain(): Omit<Message, "signal"> {
     const { queueName, payload, payloadValue, rwResendTimes, raw } = this;
     return { queueName, payload, payloadValue, rwResendTimes, raw };
   }

@@ -1,7 +1,6 @@
 import type { RawMessage } from "./connector.js";
 import { RomewaysError } from "./errors/index.js";
-import type { DeadLetterReason } from "./events.js";
-import type { Message } from "./message.js";
+import { romewaysHeaders } from "./message-headers.js";
 import {
   maxIntDigits,
   type PyDict,
@@ -38,8 +37,7 @@ export interface DecodedBody {
   readonly rwResendTimes: number;
 }
 
-/** Header that carries the counter of a resent body that is not UTF-8 (it has no envelope). */
-export const resendTimesHeader = "x-romeways-resend-times";
+const resendTimesHeader = romewaysHeaders.resendTimes;
 
 /**
  * What Python's `Message.from_message` holds for a body, kept as Python values so that a resend
@@ -124,13 +122,16 @@ export function encodeResend(body: Uint8Array): Uint8Array {
 export function resendOf(
   raw: RawMessage & { body: Uint8Array },
   message: PythonMessage,
+  extraHeaders?: Record<string, string>,
 ): RawMessage {
   const counter = raisedCounter(message.counter);
   const resent: RawMessage = message.readable
     ? { body: envelopeBytes(message.payload, counter) }
     : { body: raw.body, headers: { ...raw.headers, [resendTimesHeader]: pyJsonDumps(counter) } };
   if (raw.key !== undefined) resent.key = raw.key;
-  if (raw.headers !== undefined) resent.headers ??= { ...raw.headers };
+  if (raw.headers !== undefined || extraHeaders !== undefined) {
+    resent.headers = { ...(resent.headers ?? raw.headers), ...extraHeaders };
+  }
   return resent;
 }
 
@@ -158,32 +159,6 @@ export function raisedCounter(counter: PyValue): bigint | number {
   );
 }
 
-/**
- * A dead letter carries the payload the producer sent, unwrapped from any resend envelope, with
- * the key; the headers say why it landed there and how often it was resent.
- */
-export function deadLetterOf(
-  message: Message,
-  python: PythonMessage,
-  sourceQueue: string,
-  reason: DeadLetterReason,
-  error: Error,
-): RawMessage {
-  const { raw } = message;
-  const dead: RawMessage = {
-    body: python.isEnvelope ? textEncoder.encode(payloadText(python.payload)) : raw.body,
-    headers: {
-      ...raw.headers,
-      "x-romeways-dead-letter-reason": reason,
-      "x-romeways-error": error.message.slice(0, 1_000),
-      "x-romeways-source-queue": sourceQueue,
-      [resendTimesHeader]: counterText(python.counter),
-    },
-  };
-  if (raw.key !== undefined) dead.key = raw.key;
-  return dead;
-}
-
 // Only a body whose JSON is an object naming the counter can be an envelope: anything else is
 // not parsed at all. The key may be spelled with \u escapes, so a body with none of those and
 // without the plain key is text. Bodies with NUL bytes or a BOM may be UTF-16 or UTF-32 JSON.
@@ -194,15 +169,17 @@ function couldBeEnvelope(body: Uint8Array): boolean {
   if (b0 === 0xef && b1 === 0xbb && body[2] === 0xbf) at = 3;
   while (isJsonSpace(body[at])) at++;
   if (body[at] !== 0x7b /* { */) return false;
-  return includesAscii(body, "rw_resend_times") || includesAscii(body, "\\u");
+  const view = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return view.includes(counterKey, at) || view.includes(unicodeEscape, at);
 }
+
+const counterKey = Buffer.from("rw_resend_times");
+const unicodeEscape = Buffer.from("\\u");
 
 function isJsonSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-function includesAscii(body: Uint8Array, needle: string): boolean {
-  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes(needle, 0, "latin1");
 }
 
 /** The envelope branch of `from_message`; undefined when Python falls back to the body's text. */
@@ -247,7 +224,8 @@ function binaryResendTimes(headers: RawMessage["headers"]): bigint | undefined {
   return value !== undefined && /^(0|[1-9][0-9]{0,17})$/.test(value) ? BigInt(value) : undefined;
 }
 
-function counterText(counter: PyValue): string {
+/** The counter as a header writes it: a bool as 0 or 1, a number in Python's spelling. */
+export function counterText(counter: PyValue): string {
   if (typeof counter === "boolean") return counter ? "1" : "0";
   return pyJsonDumps(counter);
 }

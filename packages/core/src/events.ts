@@ -1,6 +1,7 @@
 import { EventEmitter } from "eventemitter3";
 import type { RawMessage } from "./connector.js";
 import type { Message } from "./message.js";
+import type { Outcome } from "./outcome.js";
 
 /** Names the connector and queue an event is about. */
 export interface QueueRef {
@@ -17,7 +18,8 @@ export interface MessageDoneEvent extends MessageEvent {
   durationMs: number;
 }
 
-export type DeadLetterReason = "max-resends" | "failed";
+/** Why a message was dead-lettered: resent `maxResends` times, its handler failed, or timed out. */
+export type DeadLetterReason = "max-resends" | "failed" | "timeout";
 
 /** Where a connector call failed; `background`: reported by the connector through its context. */
 export type ConnectorPhase = "start" | "poll" | "send" | "ack" | "stop" | "background";
@@ -40,12 +42,24 @@ export interface RomewaysEvents {
   "poll:overrun": [QueueRef & { elapsedMs: number; frequencyMs: number }];
   "message:received": [MessageEvent];
   "message:handled": [MessageDoneEvent];
-  "message:resent": [MessageDoneEvent & { error: Error; resendTimes: number }];
+  "message:resent": [MessageDoneEvent & { error: Error; resendTimes: number; delayMs: number }];
   "message:dead-lettered": [
     MessageDoneEvent & { error: Error; reason: DeadLetterReason; deadLetterQueue: string },
   ];
   "message:failed": [MessageDoneEvent & { error: Error }];
   "message:discarded": [QueueRef & { raw: RawMessage; reason: "empty-body" }];
+  /** Every outcome, as one `Outcome` value (the other message events are views of it). */
+  "message:outcome": [
+    QueueRef & {
+      raw: RawMessage;
+      /** Undefined for a discarded message, which no handler saw. */
+      message: Message | undefined;
+      outcome: Outcome;
+      durationMs: number;
+    },
+  ];
+  /** A handler settled after its deadline had decided the outcome: it changed nothing. */
+  "message:late": [MessageDoneEvent & { error: Error | undefined }];
   "worker:started": [WorkerRef];
   "worker:exited": [WorkerRef & { code: number | null; signal: NodeJS.Signals | null }];
   "worker:restarted": [WorkerRef & { attempt: number; delayMs: number }];

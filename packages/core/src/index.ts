@@ -1,12 +1,18 @@
 export { type Clock, systemClock } from "./clock.js";
 export type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "./connector.js";
 export type { ConnectorContext } from "./connector-context.js";
-export type { Handler } from "./consumer-loop.js";
+export {
+  type DeadLetterReplayOptions,
+  type DeadLetterReplayResult,
+  replayDeadLetters,
+} from "./dead-letter-replay.js";
 export { type DecodedBody, decodeBody, encodeResend, type JsonValue } from "./envelope.js";
 export {
   ConfigError,
   type ConfigErrorContext,
+  HandlerTimeoutError,
   ResendError,
+  type ResendErrorOptions,
   RomewaysError,
   ThrownValueError,
 } from "./errors/index.js";
@@ -21,8 +27,11 @@ export type {
   RomewaysEvents,
   WorkerRef,
 } from "./events.js";
+export type { Handler } from "./handler-call.js";
 export { createConsoleLogger, type Logger, type LogLevel } from "./logger.js";
 export type { Message } from "./message.js";
+export { romewaysHeaders } from "./message-headers.js";
+export type { HandlerResult, Outcome, OutcomeName } from "./outcome.js";
 export type { QueueConfig, ResolvedQueueConfig } from "./queue-config.js";
 export type {
   ConnectorRegistration,
@@ -39,3 +48,4 @@ export {
   registerConnector,
 } from "./registry.js";
 export { createRomeways } from "./romeways.js";
+export type { ResendDelay, SchedulingConfig } from "./scheduling-config.js";

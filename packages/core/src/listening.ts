@@ -3,6 +3,7 @@ import type { RomewaysEmitter, RomewaysEventName } from "./events.js";
 /** Events whose payload carries the handler's duration. */
 const timedEvents: readonly RomewaysEventName[] = [
   "message:handled",
+  "message:outcome",
   "message:resent",
   "message:dead-lettered",
   "message:failed",
@@ -14,6 +15,7 @@ export interface Listening {
   readonly received: boolean;
   readonly handled: boolean;
   readonly discarded: boolean;
+  readonly outcome: boolean;
   /** Some event that carries a handler's duration. */
   readonly timed: boolean;
 }
@@ -24,6 +26,7 @@ export const notRead: Listening = {
   received: false,
   handled: false,
   discarded: false,
+  outcome: false,
   timed: false,
 };
 
@@ -34,6 +37,7 @@ export function listeningTo(events: RomewaysEmitter): Listening {
     received: has("message:received"),
     handled: has("message:handled"),
     discarded: has("message:discarded"),
+    outcome: has("message:outcome"),
     timed: timedEvents.some(has),
   };
 }

@@ -28,4 +28,10 @@ export interface Message {
   readonly rwResendTimes: number;
   /** The message as the connector delivered it: bytes, key, headers. */
   readonly raw: RawMessage;
+  /**
+   * Aborted when the handler should give up: at `handlerTimeoutMs` (the reason is a
+   * `HandlerTimeoutError`) and when `stop()` reaches its deadline. Pass it to fetch, database
+   * drivers and timers.
+   */
+  readonly signal: AbortSignal;
 }

@@ -1,7 +1,12 @@
 import { ConfigError } from "./errors/index.js";
+import {
+  type ResolvedScheduling,
+  resolveScheduling,
+  type SchedulingConfig,
+} from "./scheduling-config.js";
 
 /** Settings of one queue consumer (the seed's `GenericQueueConfig`). Connectors extend it. */
-export interface QueueConfig {
+export interface QueueConfig extends SchedulingConfig {
   /** Which registered connector delivers this queue. */
   connectorName: string;
   /** Seconds between the starts of two polls; fractions allowed; 0 polls continuously. Default 0. */
@@ -21,6 +26,8 @@ export interface ResolvedQueueConfig extends QueueConfig {
   frequency: number;
   maxChunkSize: number;
   sequential: boolean;
+  /** Concurrency, ordering, resend delays and deadlines, checked. */
+  scheduling: ResolvedScheduling;
 }
 
 export const queueConfigDefaults = { frequency: 0, maxChunkSize: 10, sequential: false } as const;
@@ -67,6 +74,7 @@ export function resolveQueueConfig<T extends QueueConfig>(
       fail("deadLetterQueue", "deadLetterQueue must differ from the queue it serves");
     }
   }
+  resolved.scheduling = resolveScheduling(resolved, queueName);
   return resolved;
 }
 
@@ -77,5 +85,6 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 /** A dead-letter queue is addressed by name alone: only the generic fields go with it. */
 export function deadLetterQueueConfig(config: ResolvedQueueConfig): ResolvedQueueConfig {
   const { connectorName, frequency, maxChunkSize, sequential } = config;
-  return { connectorName, frequency, maxChunkSize, sequential };
+  const generic = { connectorName, frequency, maxChunkSize, sequential };
+  return { ...generic, scheduling: resolveScheduling(generic, config.deadLetterQueue ?? "") };
 }

@@ -1,8 +1,8 @@
 import type { Clock } from "./clock.js";
 import type { ConnectorClass, ConnectorConfig } from "./connector.js";
-import type { Handler } from "./consumer-loop.js";
 import { ConfigError } from "./errors/index.js";
 import type { RomewaysEmitter } from "./events.js";
+import type { Handler } from "./handler-call.js";
 import type { Logger } from "./logger.js";
 import type { QueueConfig, ResolvedQueueConfig } from "./queue-config.js";
 import {

@@ -27,7 +27,7 @@ describe("message outcomes", () => {
     const ctx = memoryApp();
     app = ctx.app;
     const seen: { payload: string; times: number; key: unknown; headers: unknown }[] = [];
-    app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue }, (m) => {
+    app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, resendDelayMs: 0 }, (m) => {
       seen.push({
         payload: m.payload,
         times: m.rwResendTimes,
@@ -44,7 +44,13 @@ describe("message outcomes", () => {
     await handled;
     expect(seen).toEqual([
       { payload: "pay", times: 0, key: "k1", headers: { trace: "t1" } },
-      { payload: "pay", times: 1, key: "k1", headers: { trace: "t1" } },
+      // Kept, with the time romeways first saw it fail (dead letters carry it).
+      {
+        payload: "pay",
+        times: 1,
+        key: "k1",
+        headers: { trace: "t1", "x-romeways-first-seen": expect.any(String) },
+      },
     ]);
     expect(bodyText(ctx.calls.sent[0]?.message ?? { body: null })).toBe(
       '{"payload": "pay", "rw_resend_times": 1}',
@@ -54,7 +60,7 @@ describe("message outcomes", () => {
   test("without maxResends a message may be resent again and again, as in the seed", async () => {
     const ctx = memoryApp();
     app = ctx.app;
-    app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue }, (m) => {
+    app.queueConsumer("q", { connectorName: "mem", queue: ctx.queue, resendDelayMs: 0 }, (m) => {
       if (m.rwResendTimes < 5) throw new ResendError();
     });
     ctx.queue.put("x");

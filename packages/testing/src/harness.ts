@@ -172,8 +172,10 @@ class RunningHarness implements TestHarness {
       if (this.consumed.every((c) => c.queue.waiting.length === 0 && c.queue.inFlightCount === 0)) {
         return;
       }
-      // Nothing in flight but messages waiting: their poll loop waits on `frequency`.
-      if (this.consumed.every((c) => c.queue.inFlightCount === 0) && this.clock.pendingSleeps > 0) {
+      // No handler running, but sleeps pending: a poll loop waits on `frequency`, or a resent
+      // message is held until its delay is over. Taken messages held that way are in flight
+      // on the fake queue, yet no handler runs them.
+      if (this.recorder.handling === 0 && this.clock.pendingSleeps > 0) {
         await this.clock.advanceToNext();
         continue;
       }

@@ -1,44 +1,39 @@
 import type {
-  DeadLetterReason,
   JsonValue,
-  Message,
+  Outcome,
   RawMessage,
   RomewaysEmitter,
   RomewaysEvents,
 } from "@romeways/core";
 
+/** Where an outcome happened, and the message it happened to. */
 interface OutcomeOf {
   queueName: string;
   connectorName: string;
   /** The message as the connector delivered it: bytes, key, headers. */
   raw: RawMessage;
-}
-
-interface DecodedOutcome extends OutcomeOf {
-  payload: string;
-  /** The payload as a JSON value (see `Message.payloadValue`). */
+  /** The handler's view of the body; null for a discarded message. */
+  payload: string | null;
+  /** The payload as a JSON value (see `Message.payloadValue`); null for a discarded message. */
   payloadValue: JsonValue;
   rwResendTimes: number;
+  /** Time the handler took, in milliseconds (virtual time does not count). */
+  durationMs: number;
 }
 
-/** What became of one delivery of a message; narrow on `outcome`. */
-export type MessageOutcome =
-  | (DecodedOutcome & { outcome: "handled" })
-  | (DecodedOutcome & { outcome: "resent"; error: Error })
-  | (DecodedOutcome & {
-      outcome: "dead-lettered";
-      error: Error;
-      reason: DeadLetterReason;
-      deadLetterQueue: string;
-    })
-  | (DecodedOutcome & { outcome: "failed"; error: Error })
-  | (OutcomeOf & { outcome: "discarded"; payload: null; payloadValue: null; rwResendTimes: 0 });
+/**
+ * What became of one delivery of a message: core's own `Outcome` (narrow on `outcome`), with
+ * where it happened and the message's decoded fields.
+ */
+export type MessageOutcome = Outcome & OutcomeOf;
 
 export type OutcomeKind = MessageOutcome["outcome"];
 
 /** The outcome events of an app, as a list in the order they happened. */
 export class OutcomeRecorder {
   readonly all: MessageOutcome[] = [];
+  /** Messages whose handler started and whose outcome is not final yet. */
+  handling = 0;
   /** Stops recording. */
   readonly dispose: () => void;
 
@@ -46,49 +41,28 @@ export class OutcomeRecorder {
     events: RomewaysEmitter,
     private readonly onRecord: () => void,
   ) {
-    const from = (event: { connectorName: string; queueName: string; message: Message }) => ({
-      queueName: event.queueName,
-      connectorName: event.connectorName,
-      raw: event.message.raw,
-      payload: event.message.payload,
-      payloadValue: event.message.payloadValue,
-      rwResendTimes: event.message.rwResendTimes,
-    });
-    const onHandled = (e: RomewaysEvents["message:handled"][0]) =>
-      this.record({ ...from(e), outcome: "handled" });
-    const onResent = (e: RomewaysEvents["message:resent"][0]) =>
-      this.record({ ...from(e), outcome: "resent", error: e.error });
-    const onDeadLettered = (e: RomewaysEvents["message:dead-lettered"][0]) =>
+    const onReceived = () => {
+      this.handling++;
+    };
+    const onOutcome = (event: RomewaysEvents["message:outcome"][0]) => {
+      const { message, outcome, raw, queueName, connectorName, durationMs } = event;
+      if (message !== undefined) this.handling--;
       this.record({
-        ...from(e),
-        outcome: "dead-lettered",
-        error: e.error,
-        reason: e.reason,
-        deadLetterQueue: e.deadLetterQueue,
+        ...outcome,
+        queueName,
+        connectorName,
+        raw,
+        payload: message?.payload ?? null,
+        payloadValue: message?.payloadValue ?? null,
+        rwResendTimes: message?.rwResendTimes ?? 0,
+        durationMs,
       });
-    const onFailed = (e: RomewaysEvents["message:failed"][0]) =>
-      this.record({ ...from(e), outcome: "failed", error: e.error });
-    const onDiscarded = (e: RomewaysEvents["message:discarded"][0]) =>
-      this.record({
-        queueName: e.queueName,
-        connectorName: e.connectorName,
-        raw: e.raw,
-        outcome: "discarded",
-        payload: null,
-        payloadValue: null,
-        rwResendTimes: 0,
-      });
-    events.on("message:handled", onHandled);
-    events.on("message:resent", onResent);
-    events.on("message:dead-lettered", onDeadLettered);
-    events.on("message:failed", onFailed);
-    events.on("message:discarded", onDiscarded);
+    };
+    events.on("message:received", onReceived);
+    events.on("message:outcome", onOutcome);
     this.dispose = () => {
-      events.off("message:handled", onHandled);
-      events.off("message:resent", onResent);
-      events.off("message:dead-lettered", onDeadLettered);
-      events.off("message:failed", onFailed);
-      events.off("message:discarded", onDiscarded);
+      events.off("message:received", onReceived);
+      events.off("message:outcome", onOutcome);
     };
   }
 

@@ -11,6 +11,8 @@ const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve)
  */
 export class VirtualClock implements Clock {
   private current = 0;
+  /** Epoch milliseconds at virtual time 0: the real time the clock was made. */
+  private readonly epochOrigin = Date.now();
   private sleepers: Sleeper[] = [];
   private sleepsSoFar = 0;
   private readonly sleepListeners = new Set<() => void>();
@@ -18,6 +20,11 @@ export class VirtualClock implements Clock {
   /** Virtual milliseconds since the clock was created. */
   now(): number {
     return this.current;
+  }
+
+  /** The epoch time the virtual clock shows: resend delays and deadlines follow `advance()`. */
+  epochNow(): number {
+    return this.epochOrigin + this.current;
   }
 
   sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 export { ConfigError, type ConfigErrorContext } from "./config-error.js";
-export { ResendError } from "./resend-error.js";
+export { HandlerTimeoutError } from "./handler-timeout-error.js";
+export { ResendError, type ResendErrorOptions } from "./resend-error.js";
 export { RomewaysError } from "./romeways-error.js";
-export { ThrownValueError, toError } from "./thrown-value-error.js";
+export { errorFields, ThrownValueError, toError } from "./thrown-value-error.js";

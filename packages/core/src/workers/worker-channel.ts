@@ -67,6 +67,8 @@ export class WorkerChannel {
         },
       });
       this.send({ type: "call", id, call });
+      // An abort before the call (its listener never fires then) must reach the parent too.
+      if (signal?.aborted === true) onAbort();
     });
   };
 
