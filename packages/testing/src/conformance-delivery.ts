@@ -115,7 +115,7 @@ export const deliveryPromises: ConnectorPromise[] = [
       const first = await s.consumer(queue);
       // A sentinel sent now arrives either way: the test fails fast instead of at its timeout.
       await s.send(first, "sentinel");
-      const taken = await s.takeUntil(first, "sentinel");
+      const taken = await s.takeUntil(first, "sentinel", { hint: startsAtTheEndHint });
       assert.ok(
         taken.includes("sent before any consumer"),
         `took ${JSON.stringify(taken)}: ${startsAtTheEndHint}`,

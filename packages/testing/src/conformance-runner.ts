@@ -79,18 +79,19 @@ export function conformancePlan<C extends Connector>(
   const byArea = new Map<PromiseArea, PlannedTest[]>();
   for (const planned of tests)
     byArea.set(planned.area, [...(byArea.get(planned.area) ?? []), planned]);
-  return { capabilities, timeoutMs, tests, byArea, withSession };
+  return { capabilities, timeoutMs, waitMs, tests, byArea, withSession };
 }
 
 /**
- * Runs the suite's promises without a test runner, one after the other, each within
- * `timeoutMs`, and returns how each went. For checking that a deliberately broken connector
+ * Runs the suite's promises without a test runner, one after the other, and returns how each
+ * went. A take gives up as in the suite; a test that hangs is failed after about twice `timeoutMs`. For checking that a deliberately broken connector
  * fails the suite, or for a runner this package does not know.
  */
 export async function runConformance<C extends Connector>(
   options: ConformanceRunOptions<C>,
 ): Promise<PromiseResult[]> {
   const plan = conformancePlan(options);
+  const guardMs = plan.timeoutMs + plan.waitMs;
   const results: PromiseResult[] = [];
   for (const planned of plan.tests) {
     if (options.only !== undefined && !options.only(planned.name)) continue;
@@ -101,9 +102,10 @@ export async function runConformance<C extends Connector>(
       await Promise.race([
         planned.run(),
         new Promise<never>((_, reject) => {
+          // Only for a test that hangs: a take that comes up short fails by itself, with what it got.
           timer = setTimeout(
-            () => reject(new Error(`the test took longer than ${plan.timeoutMs} ms`)),
-            plan.timeoutMs,
+            () => reject(new Error(`the test took longer than ${guardMs} ms`)),
+            guardMs,
           );
         }),
       ]);

@@ -61,7 +61,7 @@ export const waitingPromises: ConnectorPromise[] = [
         `returned ${lateMs.toFixed(0)} ms after the abort: ${slicedHint}`,
       );
       await s.send(consumer, "after the abort", "sentinel");
-      const taken = await s.takeUntil(consumer, "sentinel");
+      const taken = await s.takeUntil(consumer, "sentinel", { hint: deadReadHint });
       assert.ok(
         taken.includes("after the abort"),
         `"after the abort" did not reach the next poll (took ${JSON.stringify(taken)}): ${deadReadHint}`,

@@ -24,7 +24,7 @@ const print = (line: object) =>
  * The program of the suite's `spawnProcess` test. Its workers re-run the module that calls
  * this, as a user's workers re-run their program: the parent registers the connector with
  * `spawnProcess` and two workers, sends the messages, and each worker prints what it handled
- * as a JSON line. SIGTERM stops it.
+ * as a JSON line. SIGTERM stops it gracefully.
  */
 export async function runConformanceApp(options: ConformanceAppOptions): Promise<void> {
   const queueName = process.env[conformanceAppEnv.queueName];
@@ -57,11 +57,10 @@ export async function runConformanceApp(options: ConformanceAppOptions): Promise
     app.events.on("worker:started", (event) =>
       print({ event: "worker:started", worker: event.pid }),
     );
+    // SIGTERM stops the app, which then raises the signal again: print before that ends us.
     app.events.on("app:stopped", (event) => {
-      void producer.stop().finally(() => {
-        print({ event: "app:stopped", drained: event.drained });
-        process.exit(0);
-      });
+      print({ event: "app:stopped", drained: event.drained });
+      void producer.stop();
     });
   }
   await app.start();

@@ -44,6 +44,10 @@ export const workerPromises: ConnectorPromise[] = [
         lines.every((line) => line.pid !== parent && workerPids.includes(line.pid)),
         "a message was handled outside the workers",
       );
+      const split = workerPids.map((pid) => lines.filter((line) => line.pid === pid).length);
+      console.log(
+        `spawnProcess: ${messages} messages handled by 2 workers, split ${split.join("/")}`,
+      );
       child.kill("SIGTERM");
       await program.waitFor((line) => line.event === "app:stopped", 1, s.waitMs);
       assert.equal(program.lines.filter(handled).length, messages, "handled again after the stop");
