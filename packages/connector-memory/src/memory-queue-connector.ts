@@ -8,10 +8,10 @@ import {
 import { InFlight } from "./in-flight.js";
 import { MemoryQueue } from "./memory-queue.js";
 
-/** Connector config of the memory connector (the seed's `MemoryConnectorConfig`). */
+/** Connector config of the memory connector (Python romeways' `MemoryConnectorConfig`). */
 export interface MemoryConnectorConfig extends ConnectorConfig {}
 
-/** Queue config of the memory connector (the seed's `MemoryQueueConfig`). */
+/** Queue config of the memory connector (Python romeways' `MemoryQueueConfig`). */
 export interface MemoryQueueConfig extends QueueConfig {
   /** The queue to consume; default: `MemoryQueue.named(queueName)`. */
   queue?: MemoryQueue;

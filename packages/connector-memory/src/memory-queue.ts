@@ -15,7 +15,7 @@ const textEncoder = new TextEncoder();
 const named = new Map<string, MemoryQueue>();
 
 /**
- * A FIFO queue in this process (the seed's `multiprocessing.Queue`). Producers `put`;
+ * A FIFO queue in this process (Python romeways' `multiprocessing.Queue`). Producers `put`;
  * the memory connector takes messages in chunks and puts back what was never acknowledged.
  */
 export class MemoryQueue {

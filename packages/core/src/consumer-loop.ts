@@ -31,7 +31,7 @@ const handled: Outcome = Object.freeze({ outcome: "handled" });
 
 /**
  * One queue's loop, top to bottom: pace → poll → hold what is not due → handle → outcome → ack.
- * Without `concurrency`/`ordering` it handles a chunk at a time, as the seed does; with them,
+ * Without `concurrency`/`ordering` it handles a chunk at a time, as Python romeways does; with them,
  * a `SlotScheduler` runs handlers while the loop keeps polling. A message is acknowledged only
  * once its outcome is final.
  */

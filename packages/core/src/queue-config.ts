@@ -5,7 +5,7 @@ import {
   type SchedulingConfig,
 } from "./scheduling-config.js";
 
-/** Settings of one queue consumer (the seed's `GenericQueueConfig`). Connectors extend it. */
+/** Settings of one queue consumer (Python romeways' `GenericQueueConfig`). Connectors extend it. */
 export interface QueueConfig extends SchedulingConfig {
   /** Which registered connector delivers this queue. */
   connectorName: string;

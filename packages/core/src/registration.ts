@@ -71,13 +71,13 @@ export interface Romeways {
     readonly consumers: readonly QueueConsumerRegistration[];
     readonly connectors: readonly ConnectorRegistration[];
   };
-  /** Registers `handler` for `queueName` (the seed's `queue_consumer`); returns the handler. */
+  /** Registers `handler` for `queueName` (Python romeways' `queue_consumer`); returns the handler. */
   queueConsumer<Q extends QueueConfig, H extends Handler>(
     queueName: string,
     config: Q,
     handler: H,
   ): H;
-  /** Registers a connector (the seed's `connector_register`). */
+  /** Registers a connector (Python romeways' `connector_register`). */
   connectorRegister<K extends keyof ConnectorTypeMap>(options: RegisterByName<K>): void;
   connectorRegister<C extends ConnectorConfig>(options: RegisterByClass<C>): void;
   /** Starts every connector and poll loop; resolves once all are running. */

@@ -47,7 +47,13 @@ export function buildRunningQueue(
 export async function startRunningQueues(queues: RunningQueue[], deps: QueueDeps): Promise<void> {
   const results = await Promise.allSettled(
     queues.map(async (queue) => {
-      await queue.connector.start();
+      try {
+        await queue.connector.start();
+      } catch (error) {
+        // start() rejects with it too; the event lets a listener see which queue failed.
+        reportConnectorError(deps, queue.ref, "start", error);
+        throw error;
+      }
       deps.events.emit("connector:started", queue.ref);
       return queue;
     }),

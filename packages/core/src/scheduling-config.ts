@@ -8,7 +8,7 @@ export interface SchedulingConfig {
   /**
    * How many handlers of this queue may run at once. Setting it (or `ordering`) makes the loop
    * keep polling while slots are free, instead of handling a chunk and waiting for its slowest
-   * message. Default: unset, the seed's chunk at a time (`sequential`, `maxChunkSize`).
+   * message. Default: unset, Python romeways' chunk at a time (`sequential`, `maxChunkSize`).
    */
   concurrency?: number;
   /**
@@ -20,7 +20,7 @@ export interface SchedulingConfig {
   /**
    * Milliseconds a resent message waits before it is handled again: a number, or a function of
    * the resend count (1 for the first resend). Default: 1 s doubling per resend, at most 30 s,
-   * with ±20 % jitter. `0` resends at once, as the seed does.
+   * with ±20 % jitter. `0` resends at once, as Python romeways does.
    */
   resendDelayMs?: ResendDelay;
   /** Errors that resend (with the delay) without the handler throwing `ResendError`. */

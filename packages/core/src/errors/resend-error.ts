@@ -9,7 +9,7 @@ export interface ResendErrorOptions extends ErrorOptions {
 
 /**
  * Throw from a handler to put the message back on its queue with `rwResendTimes + 1`
- * (the seed's `ResendException`), after the queue's `resendDelayMs` or `delayMs`.
+ * (Python romeways' `ResendException`), after the queue's `resendDelayMs` or `delayMs`.
  */
 export class ResendError extends RomewaysError {
   readonly [brand] = true;
