@@ -157,7 +157,7 @@ export async function openConsumer(
     if (starting) crashWhileStarting = payload.error;
     else hooks.onCrash(payload.error, payload.restart);
   });
-  // Disconnecting fails the JoinGroup request on its way, which ends run().
+  // Disconnecting ends run(): kafkajs first waits for the answer to a JoinGroup the broker holds.
   const abandon = () => void consumer.disconnect().catch(() => {});
   signal.addEventListener("abort", abandon, { once: true });
   try {
