@@ -8,6 +8,7 @@ import { kafkaThroughput } from "./kafka-throughput.js";
 import { latency } from "./latency.js";
 import { memoryFootprint } from "./memory-footprint.js";
 import { memoryThroughput } from "./memory-throughput.js";
+import { postgresThroughput } from "./postgres-throughput.js";
 import { machine, machineLine, type Report, table, writeReport } from "./report.js";
 import type { Benchmark, ResultRow } from "./stats.js";
 import { workers } from "./workers.js";
@@ -20,6 +21,7 @@ const all: Benchmark[] = [
   memoryFootprint,
   latency,
   kafkaThroughput,
+  postgresThroughput,
 ];
 
 function usage(): string {
