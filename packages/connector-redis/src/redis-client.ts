@@ -207,6 +207,11 @@ export class RedisStreamClient {
       await this.redis.call("XGROUP", "DELCONSUMER", stream, group, consumer);
   }
 
+  /** Connected now (not connecting, not waiting to reconnect). */
+  isReady(): boolean {
+    return this.redis.status === "ready";
+  }
+
   /** The id of this connection for `CLIENT UNBLOCK`, once a blocking read was sent on it. */
   blockingClientId(): Promise<number> | undefined {
     return this.clientId;
@@ -217,9 +222,22 @@ export class RedisStreamClient {
     return (await this.redis.call("CLIENT", "UNBLOCK", id)) === 1;
   }
 
-  /** Drops the connection (failing what waits on it) and connects again. */
-  reconnect(): void {
+  /**
+   * Drops the connection (failing what waits on it) and connects again; resolves once it is
+   * ready, or after `withinMs` (the next command then fails and is retried).
+   */
+  reconnect(withinMs = 2_000): Promise<void> {
+    const ready = new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.redis.off("ready", done);
+        resolve();
+      };
+      const timer = setTimeout(done, withinMs);
+      this.redis.once("ready", done);
+    });
     this.redis.disconnect(true);
+    return ready;
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import {
   type RawMessage,
   RomewaysError,
 } from "@romeways/core";
+import { BlockingRead } from "./blocking-read.js";
 import {
   type ConsumerSettings,
   checkConnectorConfig,
@@ -25,10 +26,6 @@ import { fromFields, toFields } from "./stream-fields.js";
 /** The consumer that holds what stopped consumers hand back, until another one claims it. */
 export const handedBackConsumer = "romeways:handed-back";
 
-// An abort that finds the read not yet blocked on the server tries again this often...
-const unblockRetryMs = 5;
-// ...and this many times, before it drops the connection instead.
-const unblockAttempts = 40;
 // XCLAIM ids per command when renewing or handing back.
 const idsPerCommand = 1_000;
 
@@ -44,7 +41,7 @@ export class RedisQueueConnector implements Connector {
   private settings: ConsumerSettings | undefined;
   /** XADD, XACK, XAUTOCLAIM, XCLAIM, CLIENT UNBLOCK; made by the first send on a send-only instance. */
   private commands: RedisStreamClient | undefined;
-  /** The long poll's own connection: a blocked read holds its connection until it returns. */
+  /** The poll's own connection: a blocked read holds its connection until it returns. */
   private blocking: RedisStreamClient | undefined;
   /** Taken and not yet acknowledged, by entry id: renewed while held, handed back on stop(). */
   private readonly inFlight = new Map<string, RedisRawMessage>();
@@ -55,13 +52,13 @@ export class RedisQueueConnector implements Connector {
   private renewal: NodeJS.Timeout | undefined;
   /** Without a context to report to: a failed renewal or trimmed entries, thrown by the next poll. */
   private backgroundError: Error | undefined;
-  private waitingRead: { wake: () => Promise<void> } | undefined;
+  private waitingRead: BlockingRead | undefined;
   /** The running getMessages(), which stop() ends and awaits before it hands messages back. */
   private polling: Promise<unknown> | undefined;
   private stopped = false;
 
   constructor(
-    private readonly connectorConfig: RedisConnectorConfig,
+    connectorConfig: RedisConnectorConfig,
     private readonly queueConfig: RedisQueueConfig,
     private readonly queueName: string,
     private readonly context?: Partial<ConnectorContext>,
@@ -122,7 +119,7 @@ export class RedisQueueConnector implements Connector {
         if (this.stopped || signal.aborted) break;
         if (!isMissingGroup(error)) throw error;
         // The stream or group was deleted (FLUSHALL, a Redis without persistence restarted).
-        await (this.commands as RedisStreamClient).createGroup(settings.stream, settings.group);
+        await (this.blocking as RedisStreamClient).createGroup(settings.stream, settings.group);
       }
     }
     return [];
@@ -169,10 +166,12 @@ export class RedisQueueConnector implements Connector {
     maxChunkSize: number,
     signal: AbortSignal,
   ): Promise<RedisRawMessage[]> {
-    const commands = this.commands as RedisStreamClient;
+    // Every read of a poll goes over the poll's connection, which fails at once while Redis
+    // is away instead of queueing: the loop reports and retries, and stop() need not wait.
+    const reader = this.blocking as RedisStreamClient;
     const { stream, group, consumer } = settings;
     if (this.ownPendingFrom !== undefined) {
-      const entries = await commands.readGroup(
+      const entries = await reader.readGroup(
         stream,
         group,
         consumer,
@@ -184,7 +183,7 @@ export class RedisQueueConnector implements Connector {
     }
     const now = Date.now();
     if (now >= this.nextClaimAt) {
-      const claimed = await commands.autoClaim(
+      const claimed = await reader.autoClaim(
         stream,
         group,
         consumer,
@@ -203,37 +202,25 @@ export class RedisQueueConnector implements Connector {
     return this.taken(settings, await this.readNew(settings, maxChunkSize, blockMs, signal));
   }
 
-  /** A blocking read of new entries, ended at once (`CLIENT UNBLOCK`) when `signal` aborts. */
+  /** A blocking read of new entries, ended at once when `signal` aborts or stop() comes. */
   private async readNew(
-    settings: ConsumerSettings,
-    maxChunkSize: number,
+    { stream, group, consumer }: ConsumerSettings,
+    count: number,
     blockMs: number,
     signal: AbortSignal,
   ): Promise<StreamEntry[]> {
-    const blocking = this.blocking as RedisStreamClient;
-    const { stream, group, consumer } = settings;
-    const read = blocking.readGroup(stream, group, consumer, maxChunkSize, ">", blockMs);
-    let settled = false;
-    const done = read.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    const wake = async () => {
-      // Retried: the read may not have reached the server yet, and would then block there.
-      for (let attempt = 0; attempt < unblockAttempts && !settled; attempt++) {
-        const id = await blocking.blockingClientId();
-        const unblocked = id !== undefined && (await this.commands?.unblock(id).catch(() => false));
-        if (unblocked || settled) return;
-        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, unblockRetryMs))]);
-      }
-      if (!settled) blocking.reconnect();
-      await done;
-    };
-    this.waitingRead = { wake };
-    const onAbort = () => void wake();
+    const read = new BlockingRead(this.blocking as RedisStreamClient, this.commands, {
+      stream,
+      group,
+      consumer,
+      count,
+      blockMs,
+    });
+    this.waitingRead = read;
+    const onAbort = () => void read.wake();
     signal.addEventListener("abort", onAbort, { once: true });
     try {
-      return await read;
+      return await read.entries;
     } catch (error) {
       // The reply may be lost with the connection after Redis delivered entries to this
       // consumer: they are in its pending list, which the next poll reads first.
@@ -294,8 +281,9 @@ export class RedisQueueConnector implements Connector {
     for (const part of chunks(ids)) {
       await commands.claimIds(stream, group, handedBackConsumer, part, true);
     }
-    // A name made for this instance is never used again: leave no trace of it in the group.
-    if (this.queueConfig.consumer === undefined) {
+    // A name made for this instance is never used again: leave no trace of it in the group
+    // (tidiness only: not worth waiting for a lost connection to come back).
+    if (this.queueConfig.consumer === undefined && (ids.length > 0 || commands.isReady())) {
       await commands.removeConsumerIfIdle(stream, group, consumer);
     }
   }

@@ -103,3 +103,17 @@ export async function pendingByConsumer(
   ];
   return new Map((consumers ?? []).map(([name, count]) => [name, Number(count)]));
 }
+
+/** Waits until `check` returns true, polling every `intervalMs`; fails after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  { timeoutMs = 60_000, intervalMs = 50 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
