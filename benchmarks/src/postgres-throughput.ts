@@ -21,12 +21,11 @@ const maxChunkSize = 100;
 const table = "romeways_bench_messages";
 
 // The connector's own take, written out: what any SKIP LOCKED queue on this table would run.
-const take = `UPDATE ${table} AS m SET lease_until = now() + interval '30 seconds', lease_owner = $3,
-    deliveries = m.deliveries + 1
-  FROM (SELECT id FROM ${table} WHERE queue = $1 AND done_at IS NULL
-        AND (lease_until IS NULL OR lease_until <= now()) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) AS taken
-  WHERE m.id = taken.id
-  RETURNING m.id, m.body, m.key_text, m.key_bytes, m.headers`;
+const take = `UPDATE ${table} SET lease_until = now() + interval '30 seconds', lease_owner = $3,
+    deliveries = deliveries + 1
+  WHERE id = ANY(ARRAY(SELECT id FROM ${table} WHERE queue = $1 AND done_at IS NULL
+    AND (lease_until IS NULL OR lease_until <= now()) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED))
+  RETURNING id, body, key_text, key_bytes, headers`;
 
 /** Resolves with msg/s from the first message handled to the `total`-th. */
 class Stopwatch {

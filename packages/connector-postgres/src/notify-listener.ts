@@ -29,6 +29,7 @@ export class NotifyListener {
 
   /** Connects and listens; rejects if the first connection fails. */
   async start(): Promise<void> {
+    this.closed = false;
     await this.connect();
   }
 

@@ -68,10 +68,12 @@ export function queueTable(schema: string, table: string): QueueTable {
     sql: {
       insert: `INSERT INTO ${t} (queue, body, key_text, key_bytes, headers) VALUES ($1, $2, $3, $4, $5::jsonb)`,
       // One statement: the rows are locked, skipped by concurrent takes, and leased atomically.
-      take: `UPDATE ${t} AS m SET lease_until = now() + ${ms("$3")}, lease_owner = $4, deliveries = m.deliveries + 1
-        FROM (SELECT id FROM ${t} WHERE queue = $1 AND ${available} ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) AS taken
-        WHERE m.id = taken.id
-        RETURNING m.id, m.body, m.key_text, m.key_bytes, m.headers`,
+      // The ids go through an array (an init plan run once, then a primary-key lookup): as a
+      // join, a planner misled by stale statistics after a bulk insert rescans the locking
+      // subquery for every row of the table.
+      take: `UPDATE ${t} SET lease_until = now() + ${ms("$3")}, lease_owner = $4, deliveries = deliveries + 1
+        WHERE id = ANY(ARRAY(SELECT id FROM ${t} WHERE queue = $1 AND ${available} ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED))
+        RETURNING id, body, key_text, key_bytes, headers`,
       renew: `UPDATE ${t} SET lease_until = now() + ${ms("$2")} WHERE id = ANY($1::bigint[]) AND lease_owner = $3`,
       release: `WITH released AS (
           UPDATE ${t} SET lease_until = NULL, lease_owner = NULL
