@@ -82,6 +82,29 @@ describe("spawnProcess with the memory connector (real child processes)", () => 
     await app.exited;
   });
 
+  test("a worker killed with SIGKILL while it holds a delayed resend loses nothing", async () => {
+    const total = 200;
+    const app = runApp(underTsx, { WORKERS: "1", MESSAGES: String(total), MODE: "delay" });
+    const resending = await app.waitFor((l) => l.resending === "0");
+    // The worker goes on with the other messages while it holds the resend.
+    await app.waitForCount(handled, total - 1);
+    process.kill(resending.pid, "SIGKILL");
+    await app.waitFor(event("worker:restarted"));
+    const again = await app.waitFor((l) => l.handled === "0");
+    const dueAt = (resending.at as number) + 2_000;
+    const lines = app.lines.filter(handled);
+    const handledOnce = new Set(lines.map((l) => l.handled)).size;
+    console.log(
+      `[delayed resend, worker SIGKILLed in the delay] ${handledOnce}/${total} handled, ${lines.length - handledOnce} twice; the resend handled ${(again.at as number) - dueAt} ms after it was due, by the restarted worker`,
+    );
+    expect(again).toMatchObject({ times: 1 });
+    expect(again.pid).not.toBe(resending.pid);
+    expect(again.at as number).toBeGreaterThanOrEqual(dueAt);
+    expect(handledOnce).toBe(total);
+    app.child.kill("SIGTERM");
+    await app.exited;
+  });
+
   test("stop under load: in-flight handlers finish, and no process is left", async () => {
     const app = runApp(underTsx, { WORKERS: "2", MESSAGES: "200", MODE: "hold" });
     const workers = await app.waitForCount(event("worker:started"), 2);

@@ -1,5 +1,6 @@
 // A program whose memory consumer runs in worker processes. Each line it prints is JSON.
-// Env: WORKERS (default 1), MESSAGES (default 0), MODE ("echo" | "resend" | "cpu" | "hold").
+// Env: WORKERS (default 1), MESSAGES (default 0), MODE ("echo" | "resend" | "cpu" | "hold" |
+// "delay": message "0" is resent once with a 2 s delay).
 // TWO_CONNECTORS=1: a second spawnProcess connector ("mem2", queue "jobs2") gets MESSAGES
 // too, and the parent listens to message:handled only once the app has started.
 import { MemoryQueue, MemoryQueueConnector } from "@romeways/connector-memory";
@@ -22,6 +23,10 @@ romeways.queueConsumer(
   { connectorName: "mem", maxChunkSize: 50, queue },
   async (message) => {
     if (mode === "resend" && message.rwResendTimes === 0) throw new ResendError("once more");
+    if (mode === "delay" && message.payload === "0" && message.rwResendTimes === 0) {
+      print({ resending: message.payload, at: Date.now() });
+      throw new ResendError("in two seconds", { delayMs: 2_000 });
+    }
     if (mode === "cpu") {
       const until = performance.now() + 1;
       while (performance.now() < until) {}
@@ -30,7 +35,7 @@ romeways.queueConsumer(
       print({ holding: message.payload });
       await new Promise((resolve) => romeways.events.once("app:stopping", resolve));
     }
-    print({ handled: message.payload, times: message.rwResendTimes });
+    print({ handled: message.payload, times: message.rwResendTimes, at: Date.now() });
   },
 );
 // BROKEN_WORKER: the workers forget to register the connector, a bug start() must report.
