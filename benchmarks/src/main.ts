@@ -3,6 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { idle } from "./idle.js";
+import { ioBound } from "./io-bound.js";
 import { KafkaBrokerOnDemand } from "./kafka-broker.js";
 import { kafkaThroughput } from "./kafka-throughput.js";
 import { latency } from "./latency.js";
@@ -16,6 +17,7 @@ import { workers } from "./workers.js";
 // The ones that need no broker first: a started broker keeps a little CPU busy.
 const all: Benchmark[] = [
   memoryThroughput,
+  ioBound,
   workers,
   idle,
   memoryFootprint,
