@@ -4,6 +4,7 @@
 //
 // Plain Node ESM with node built-ins only: it runs before any package is built.
 //
+//   node scripts/postgres/server.mjs check              say where the binaries are, or fail saying why
 //   node scripts/postgres/server.mjs start              start a server, stay until SIGINT/SIGTERM
 //   node scripts/postgres/server.mjs run -- <cmd...>    start, run cmd with DATABASE_URL, stop
 //
@@ -252,8 +253,18 @@ export async function startPostgresServer(options = {}) {
 
 async function main(argv) {
   const [command, ...rest] = argv;
+  if (command === "check") {
+    // What CI runs first: a clear message now beats a failed global setup later.
+    const given = process.env.DATABASE_URL;
+    process.stdout.write(
+      given
+        ? "[postgres] tests use DATABASE_URL\n"
+        : `[postgres] server binaries in ${postgresBinDir()}\n`,
+    );
+    return 0;
+  }
   if (command !== "start" && command !== "run") {
-    process.stderr.write("usage: server.mjs start | run -- <command...>\n");
+    process.stderr.write("usage: server.mjs check | start | run -- <command...>\n");
     return 2;
   }
   const server = await startPostgresServer();
