@@ -10,6 +10,7 @@ import { latency } from "./latency.js";
 import { memoryFootprint } from "./memory-footprint.js";
 import { memoryThroughput } from "./memory-throughput.js";
 import { postgresThroughput } from "./postgres-throughput.js";
+import { redisThroughput } from "./redis-throughput.js";
 import { machine, machineLine, type Report, table, writeReport } from "./report.js";
 import type { Benchmark, ResultRow } from "./stats.js";
 import { workers } from "./workers.js";
@@ -24,6 +25,7 @@ const all: Benchmark[] = [
   latency,
   kafkaThroughput,
   postgresThroughput,
+  redisThroughput,
 ];
 
 function usage(): string {
