@@ -9,9 +9,6 @@ import {
   createRomeways,
   type Logger,
   type RawMessage,
-  type Romeways,
-  type RomewaysEventName,
-  type RomewaysEvents,
 } from "@romeways/core";
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -70,33 +67,8 @@ export function memoryApp(
   return { app, queue, calls };
 }
 
-/** Resolves with the payload of the next `name` event. */
-export function nextEvent<K extends RomewaysEventName>(
-  app: Romeways,
-  name: K,
-): Promise<RomewaysEvents[K][0]> {
-  return new Promise((resolve) => {
-    // biome-ignore lint/suspicious/noExplicitAny: eventemitter3's listener type for a generic key
-    app.events.once(name, ((payload: RomewaysEvents[K][0]) => resolve(payload)) as any);
-  });
-}
-
-/** Resolves once `count` events of `name` were emitted, with their payloads in order. */
-export function collectEvents<K extends RomewaysEventName>(
-  app: Romeways,
-  name: K,
-  count: number,
-): Promise<RomewaysEvents[K][0][]> {
-  const seen: RomewaysEvents[K][0][] = [];
-  return new Promise((resolve) => {
-    const listener = (payload: RomewaysEvents[K][0]) => {
-      seen.push(payload);
-      if (seen.length === count) resolve(seen);
-    };
-    // biome-ignore lint/suspicious/noExplicitAny: eventemitter3's listener type for a generic key
-    app.events.on(name, listener as any);
-  });
-}
+// The event helpers live in @romeways/testing, where connector authors get them too.
+export { collectEvents, nextEvent } from "@romeways/testing";
 
 /** A promise with its resolve function, to hold a handler until the test lets it go. */
 export function gate() {
