@@ -11,8 +11,8 @@ import { getRegisteredConnector } from "./registry.js";
 export interface DeadLetterReplayOptions {
   /** The connector class, or the name a connector package registered (`"kafka"`). */
   connector: ConnectorClass | string;
-  /** The connector config, as given to `connectorRegister`. */
-  connectorConfig: ConnectorConfig;
+  /** The connector config, as given to `connectorRegister` (the connector checks its fields). */
+  connectorConfig: ConnectorConfig & Record<string, unknown>;
   /** The dead-letter queue to replay from. */
   deadLetterQueue: string;
   /** Queue config fields of the dead-letter queue's consumer beyond `connectorName` (Kafka: `groupId`). */
