@@ -1,6 +1,9 @@
 import type { ClientBase, Pool } from "pg";
 import { migrationStatements, type QueueTable, queueTable } from "./queue-table.js";
 
+/** What `migrate()` and `enqueue()` run their statements on: a pg client (yours, in a transaction) or a pool. */
+export type QueueDatabase = ClientBase | Pool;
+
 /** Where the queue table lives; the connector's `schema` and `table` settings. */
 export interface QueueTableOptions {
   /** Default `"public"`. */
@@ -15,17 +18,14 @@ export interface QueueTableOptions {
  * `createTable` is false; run it yourself from your migrations to keep DDL out of the app.
  * Needs PostgreSQL 14 or later.
  */
-export async function migrate(
-  db: ClientBase | Pool,
-  options: QueueTableOptions = {},
-): Promise<void> {
+export async function migrate(db: QueueDatabase, options: QueueTableOptions = {}): Promise<void> {
   await migrateTable(
     db,
     queueTable(options.schema ?? "public", options.table ?? "romeways_messages"),
   );
 }
 
-export async function migrateTable(db: ClientBase | Pool, table: QueueTable): Promise<void> {
+export async function migrateTable(db: QueueDatabase, table: QueueTable): Promise<void> {
   // Checked first without a lock: CREATE TRIGGER would wait for every running take and ack.
   if (await isMigrated(db, table)) return;
   // A transaction needs one connection: a pool lends one.
@@ -50,7 +50,7 @@ export async function migrateTable(db: ClientBase | Pool, table: QueueTable): Pr
   }
 }
 
-async function isMigrated(db: ClientBase | Pool, table: QueueTable): Promise<boolean> {
+async function isMigrated(db: QueueDatabase, table: QueueTable): Promise<boolean> {
   const result = await db.query<{ ready: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2) AS ready`,
     [table.qualified, table.triggerName],

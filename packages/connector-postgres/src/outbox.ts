@@ -1,7 +1,6 @@
 import type { RawMessage } from "@romeways/core";
-import type { ClientBase, Pool } from "pg";
 import { rowParameters } from "./message-row.js";
-import type { QueueTableOptions } from "./migrate.js";
+import type { QueueDatabase, QueueTableOptions } from "./migrate.js";
 import { queueTable } from "./queue-table.js";
 
 /** A message to enqueue: a body as text or bytes, with an optional key and headers. */
@@ -24,7 +23,7 @@ export interface OutboxMessage {
  * ```
  */
 export async function enqueue(
-  db: ClientBase | Pool,
+  db: QueueDatabase,
   queueName: string,
   message: OutboxMessage,
   options: QueueTableOptions = {},
@@ -35,7 +34,7 @@ export async function enqueue(
 }
 
 export async function insertMessage(
-  db: ClientBase | Pool,
+  db: QueueDatabase,
   insert: string,
   queueName: string,
   message: RawMessage,
