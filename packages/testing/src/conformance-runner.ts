@@ -31,6 +31,7 @@ export interface PromiseResult {
 interface PlannedTest {
   area: PromiseArea;
   name: string;
+  timeoutMs: number;
   run: () => Promise<void>;
 }
 
@@ -52,9 +53,13 @@ export function conformancePlan<C extends Connector>(
   };
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Takes give up a little before the runner does, so the failure names what was missing.
-  const waitMs = Math.max(100, timeoutMs - Math.min(2_000, timeoutMs / 5));
-  const withSession = async (body: (session: ConformanceSession<C>) => Promise<void>) => {
-    const session = new ConformanceSession(options, waitMs);
+  const waitFor = (testMs: number) => Math.max(100, testMs - Math.min(2_000, testMs / 5));
+  const waitMs = waitFor(timeoutMs);
+  const withSession = async (
+    body: (session: ConformanceSession<C>) => Promise<void>,
+    sessionWaitMs = waitMs,
+  ) => {
+    const session = new ConformanceSession(options, sessionWaitMs);
     try {
       await body(session);
     } catch (error) {
@@ -67,12 +72,15 @@ export function conformancePlan<C extends Connector>(
   for (const promise of connectorPromises) {
     if (promise.appliesTo !== undefined && !promise.appliesTo(capabilities)) continue;
     const name = typeof promise.name === "string" ? promise.name : promise.name(capabilities);
+    const testMs = Math.max(timeoutMs, promise.minTimeoutMs ?? 0);
     tests.push({
       area: promise.area,
       name,
+      timeoutMs: testMs,
       run: () =>
-        withSession((session) =>
-          promise.run(session as unknown as ConformanceSession, capabilities),
+        withSession(
+          (session) => promise.run(session as unknown as ConformanceSession, capabilities),
+          waitFor(testMs),
         ),
     });
   }
@@ -84,17 +92,18 @@ export function conformancePlan<C extends Connector>(
 
 /**
  * Runs the suite's promises without a test runner, one after the other, and returns how each
- * went. A take gives up as in the suite; a test that hangs is failed after about twice `timeoutMs`. For checking that a deliberately broken connector
- * fails the suite, or for a runner this package does not know.
+ * went. A take gives up as in the suite; a test that hangs fails after twice its timeout. For
+ * checking that a deliberately broken connector fails the suite, or for a runner this package
+ * does not know.
  */
 export async function runConformance<C extends Connector>(
   options: ConformanceRunOptions<C>,
 ): Promise<PromiseResult[]> {
   const plan = conformancePlan(options);
-  const guardMs = plan.timeoutMs + plan.waitMs;
   const results: PromiseResult[] = [];
   for (const planned of plan.tests) {
     if (options.only !== undefined && !options.only(planned.name)) continue;
+    const guardMs = planned.timeoutMs * 2;
     const started = performance.now();
     let error: Error | undefined;
     let timer: NodeJS.Timeout | undefined;

@@ -12,6 +12,8 @@ export const workerPromises: ConnectorPromise[] = [
     area: "core over the connector",
     name: `two spawnProcess workers share one queue: ${messages} messages, each handled once, all in workers`,
     appliesTo: (c) => c.workers !== undefined,
+    // A parent and two workers, each loading the program (under tsx, compiling it first).
+    minTimeoutMs: 30_000,
     async run(s, { workers }) {
       assert.ok(workers !== undefined);
       const queue = await s.newQueue();

@@ -120,6 +120,8 @@ export interface ConnectorPromise {
   area: PromiseArea;
   name: string | ((capabilities: ResolvedCapabilities) => string);
   appliesTo?: (capabilities: ResolvedCapabilities) => boolean;
+  /** A floor for this test's timeout: starting processes takes longer than a poll. */
+  minTimeoutMs?: number;
   run: (session: ConformanceSession, capabilities: ResolvedCapabilities) => Promise<void>;
 }
 
@@ -140,7 +142,7 @@ export function testConnector<C extends Connector>(options: ConnectorConformance
   options.describe(`${options.name} keeps the connector contract`, () => {
     for (const [area, tests] of plan.byArea) {
       options.describe(area, () => {
-        for (const planned of tests) options.test(planned.name, planned.run, plan.timeoutMs);
+        for (const planned of tests) options.test(planned.name, planned.run, planned.timeoutMs);
       });
     }
     options.additionalTests?.({
