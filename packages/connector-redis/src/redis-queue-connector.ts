@@ -243,7 +243,7 @@ export class RedisQueueConnector implements Connector {
         trimmed.push(id);
         continue;
       }
-      const message: RedisRawMessage = { ...fromFields(fields), stream: settings.stream, id };
+      const message = fromFields(settings.stream, id, fields);
       this.inFlight.set(id, message);
       messages.push(message);
     }

@@ -1,4 +1,5 @@
 import type { RawMessage } from "@romeways/core";
+import type { RedisRawMessage } from "./redis-message.js";
 
 /**
  * How a message is laid out in a stream entry's fields: `body` holds the bytes (a message
@@ -9,9 +10,6 @@ const bodyField = "body";
 const tombstoneField = "tombstone";
 const keyField = "key";
 const headerPrefix = "header:";
-
-/** A message read from an entry: its key is always bytes. */
-export type StoredMessage = RawMessage & { key?: Uint8Array };
 
 /** The field-value pairs of an entry for `message`, ready for `XADD`. */
 export function toFields(message: RawMessage): (string | Uint8Array)[] {
@@ -30,8 +28,9 @@ export function toFields(message: RawMessage): (string | Uint8Array)[] {
  * The message an entry holds. An entry another program wrote, with neither `body` nor
  * `tombstone`, becomes the JSON text of its fields, so that its content reaches the handler.
  */
-export function fromFields(fields: readonly Buffer[]): StoredMessage {
-  const message: StoredMessage = { body: null };
+export function fromFields(stream: string, id: string, fields: readonly Buffer[]): RedisRawMessage {
+  // Built whole here: a spread into another object would cost on every message.
+  const message: RedisRawMessage = { body: null, stream, id };
   let headers: Record<string, string> | undefined;
   let romewaysEntry = false;
   for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -47,7 +46,7 @@ export function fromFields(fields: readonly Buffer[]): StoredMessage {
       headers[name.slice(headerPrefix.length)] = value.toString("utf8");
     }
   }
-  if (!romewaysEntry) return { body: foreignEntryBody(fields) };
+  if (!romewaysEntry) return { body: foreignEntryBody(fields), stream, id };
   if (headers !== undefined) message.headers = headers;
   return message;
 }
