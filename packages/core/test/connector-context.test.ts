@@ -8,6 +8,8 @@ import {
 } from "@romeways/core";
 import { nextEvent } from "@romeways/testing";
 import { describe, expect, test } from "vitest";
+import { resolveQueueConfig } from "../src/queue-config.js";
+import { ConnectorHost } from "../src/workers/connector-host.js";
 
 /** A memory connector that keeps the context core gave it, as a connector with a lease timer would. */
 function contextKeepingConnector() {
@@ -99,5 +101,27 @@ describe("the connector context", () => {
       context: { connectorName: "leases", queueName: "jobs", leaseId: 7 },
       message: "lease renewed late",
     });
+  });
+
+  test("the parent's instances that serve worker processes get a context for their queue too", async () => {
+    const { contexts, Connector } = contextKeepingConnector();
+    const queue = new MemoryQueue();
+    const host = new ConnectorHost(
+      {
+        connectorName: "leases",
+        connector: Connector,
+        config: { connectorName: "leases" },
+        queues: new Map([["jobs", resolveQueueConfig("jobs", { connectorName: "leases", queue })]]),
+      },
+      (queueName) => ({
+        connectorName: "leases",
+        queueName,
+        logger: recordingLogger().logger,
+        reportError: () => {},
+      }),
+    );
+    await host.serve(1, { method: "open", queueName: "jobs", role: "consumer" });
+    await host.close();
+    expect(contexts.map((c) => c.queueName)).toEqual(["jobs"]);
   });
 });
