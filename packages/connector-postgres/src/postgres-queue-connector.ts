@@ -5,7 +5,7 @@ import {
   type RawMessage,
   RomewaysError,
 } from "@romeways/core";
-import pg from "pg";
+import type pg from "pg";
 import {
   type PostgresConnectorConfig,
   type PostgresQueueConfig,
@@ -14,16 +14,12 @@ import {
 } from "./config.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { byId, type MessageRow, messageOfRow, type PostgresRawMessage } from "./message-row.js";
-import { migrateTable } from "./migrate.js";
-import { NotifyListener } from "./notify-listener.js";
 import { insertMessage } from "./outbox.js";
+import { acquireDatabase, type SharedDatabase } from "./shared-database.js";
 
 // While notifications arrive, an empty queue is looked at this often anyway: a notification
 // lost to a network fault the connection has not noticed yet delays a message by no more.
 const listeningLookMs = 30_000;
-// A consumer uses one connection at a time, two while a renewal runs beside a take or an ack.
-const defaultPoolSize = 4;
-
 interface Look {
   taken: PostgresRawMessage[];
   waitMs: number;
@@ -39,12 +35,14 @@ interface Look {
 export class PostgresQueueConnector implements Connector {
   private readonly settings: PostgresSettings;
   private readonly owner = randomUUID();
-  private readonly listener: NotifyListener;
   private readonly leases: LeaseKeeper;
-  private pool: pg.Pool | undefined;
-  private ready: Promise<void> | undefined;
+  private readonly report = (error: unknown) => this.reportBackground(error);
+  /** Shared with the other instances of this connector config in the process. */
+  private database: SharedDatabase | undefined;
   private started = false;
   private running = false;
+  /** Aborted by stop(): ends this instance's waiting poll, whoever else listens. */
+  private stopping = new AbortController();
   /** Looks at the table under way: stop() waits for them (and the release of what they took). */
   private readonly looks = new Set<Promise<Look>>();
   /** Without a context, a background error fails the next poll (so core reports it). */
@@ -52,31 +50,25 @@ export class PostgresQueueConnector implements Connector {
   private lastPurgeAt = 0;
 
   constructor(
-    connectorConfig: PostgresConnectorConfig,
+    private readonly connectorConfig: PostgresConnectorConfig,
     _queueConfig: PostgresQueueConfig,
     private readonly queueName: string,
     /** Core's context: background errors (a failed renewal, a dropped LISTEN) go to its `reportError`. */
     private readonly context?: Pick<ConnectorContext, "reportError">,
   ) {
     this.settings = resolveSettings(connectorConfig, queueName);
-    const report = (error: unknown) => this.reportBackground(error);
-    this.listener = new NotifyListener(
-      this.settings.pool,
-      this.settings.table.channel,
-      queueName,
-      report,
-    );
     this.leases = new LeaseKeeper(
       this.settings.visibilityTimeoutMs,
       (ids) => this.renew(ids),
-      report,
+      this.report,
     );
   }
 
   /** Connects, creates the table if missing (unless `createTable` is false), and listens. */
   async start(): Promise<void> {
+    let database: SharedDatabase;
     try {
-      await this.ensureReady();
+      database = await this.ensureReady();
     } catch (error) {
       throw new RomewaysError(
         "ROMEWAYS_POSTGRES_START",
@@ -84,19 +76,10 @@ export class PostgresQueueConnector implements Connector {
         { cause: error },
       );
     }
+    this.stopping = new AbortController();
     this.started = true;
     this.running = true;
-    if (this.settings.listen) {
-      // A database that cannot LISTEN (a pooler in transaction mode) still works, by polling.
-      await this.listener.start().catch((error: unknown) => {
-        this.reportBackground(
-          new Error(
-            `LISTEN failed, polling every ${this.settings.pollIntervalMs} ms: ${messageOf(error)}`,
-            { cause: error },
-          ),
-        );
-      });
-    }
+    await database.listen();
   }
 
   async getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]> {
@@ -106,25 +89,22 @@ export class PostgresQueueConnector implements Connector {
       this.pendingError = undefined;
       throw error;
     }
-    while (this.running && !signal.aborted) {
-      const seen = this.listener.version;
+    const signals = [signal, this.stopping.signal];
+    while (this.running && !signal.aborted && this.database !== undefined) {
+      const { listener } = this.database;
+      const seen = listener.version(this.queueName);
       const { taken, waitMs } = await this.track(this.look(maxChunkSize, signal));
       if (taken.length > 0) return taken;
       if (!this.running || signal.aborted) break;
-      await this.listener.changedSince(seen, signal, waitMs);
+      await listener.changedSince(this.queueName, seen, signals, waitMs);
     }
     return [];
   }
 
   /** Inserts into this queue (a resend, a dead letter); works on an instance never started. */
   async sendMessage(message: RawMessage): Promise<void> {
-    await this.ensureReady();
-    await insertMessage(
-      this.pool as pg.Pool,
-      this.settings.table.sql.insert,
-      this.queueName,
-      message,
-    );
+    const { pool } = await this.ensureReady();
+    await insertMessage(pool, this.settings.table.sql.insert, this.queueName, message);
   }
 
   /** Deletes the rows, or marks them done when `retentionMs` keeps them. */
@@ -133,7 +113,7 @@ export class PostgresQueueConnector implements Connector {
       .map((message) => (message as PostgresRawMessage).id)
       .filter((id) => id !== undefined);
     if (ids.length === 0) return;
-    const pool = this.pool;
+    const pool = this.database?.pool;
     if (pool === undefined) throw this.notStarted("ack");
     const { sql } = this.settings.table;
     const { retentionMs } = this.settings;
@@ -153,46 +133,42 @@ export class PostgresQueueConnector implements Connector {
     }
   }
 
-  /** Ends the poll, hands back what was taken and not acknowledged (at once), closes the connections. */
+  /** Ends the poll, hands back what was taken and not acknowledged (at once), lets go of the database. */
   async stop(): Promise<void> {
     this.running = false;
-    await this.listener.close();
+    this.stopping.abort();
     await Promise.allSettled(this.looks);
     await this.leases.close();
-    const pool = this.pool;
-    this.pool = undefined;
-    this.ready = undefined;
-    if (pool === undefined) return;
+    const database = this.database;
+    this.database = undefined;
+    if (database === undefined) return;
     try {
       const held = this.leases.ids;
-      if (held.length > 0) await this.release(pool, held);
+      if (held.length > 0) await this.release(database.pool, held);
       this.leases.forget(held);
     } finally {
-      await pool.end();
+      await database.release(this.report);
     }
   }
 
-  private ensureReady(): Promise<void> {
-    this.ready ??= (async () => {
-      const pool = new pg.Pool({ max: defaultPoolSize, ...this.settings.pool });
-      // An idle connection that breaks emits 'error': unhandled, it would end the process.
-      pool.on("error", (error) => this.reportBackground(error));
-      this.pool = pool;
-      if (this.settings.createTable) await migrateTable(pool, this.settings.table);
-    })().catch((error: unknown) => {
-      const pool = this.pool;
-      this.pool = undefined;
-      this.ready = undefined;
-      void pool?.end().catch(() => {});
+  private async ensureReady(): Promise<SharedDatabase> {
+    this.database ??= acquireDatabase(this.connectorConfig, this.settings, this.report);
+    const database = this.database;
+    try {
+      await database.ensureTable();
+    } catch (error) {
+      if (this.database === database) this.database = undefined;
+      await database.release(this.report);
       throw error;
-    });
-    return this.ready;
+    }
+    return database;
   }
 
   /** Takes up to `maxChunkSize` rows under a lease; when there are none, says how long to wait. */
   private async look(maxChunkSize: number, signal: AbortSignal): Promise<Look> {
-    const pool = this.pool;
-    if (pool === undefined || !this.running) return { taken: [], waitMs: 0 };
+    const database = this.database;
+    if (database === undefined || !this.running) return { taken: [], waitMs: 0 };
+    const { pool, listener } = database;
     const { sql } = this.settings.table;
     const { rows } = await pool.query<MessageRow>(sql.take, [
       this.queueName,
@@ -211,7 +187,7 @@ export class PostgresQueueConnector implements Connector {
       this.leases.hold(ids);
       return { taken, waitMs: 0 };
     }
-    const fallback = this.listener.listening ? listeningLookMs : this.settings.pollIntervalMs;
+    const fallback = listener.listening ? listeningLookMs : this.settings.pollIntervalMs;
     // A lease that runs out frees its row without a notification: look again when it does.
     const next = await pool.query<{ ms: number | null }>(sql.nextLeaseEnd, [this.queueName]);
     const leaseEnd = next.rows[0]?.ms;
@@ -232,7 +208,7 @@ export class PostgresQueueConnector implements Connector {
   }
 
   private async renew(ids: string[]): Promise<void> {
-    const pool = this.pool;
+    const pool = this.database?.pool;
     if (pool === undefined) return;
     await pool.query(this.settings.table.sql.renew, [
       ids,
