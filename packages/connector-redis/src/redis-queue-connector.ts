@@ -14,6 +14,7 @@ import {
   resolveMaxLength,
   resolveStream,
 } from "./config.js";
+import { HeldEntries } from "./held-entries.js";
 import {
   type ClientSettings,
   isMissingGroup,
@@ -22,12 +23,6 @@ import {
 } from "./redis-client.js";
 import type { RedisRawMessage } from "./redis-message.js";
 import { fromFields, toFields } from "./stream-fields.js";
-
-/** The consumer that holds what stopped consumers hand back, until another one claims it. */
-export const handedBackConsumer = "romeways:handed-back";
-
-// XCLAIM ids per command when renewing or handing back.
-const idsPerCommand = 1_000;
 
 /**
  * Consumes one Redis stream in a consumer group and publishes to it, at least once: an entry
@@ -43,13 +38,12 @@ export class RedisQueueConnector implements Connector {
   private commands: RedisStreamClient | undefined;
   /** The poll's own connection: a blocked read holds its connection until it returns. */
   private blocking: RedisStreamClient | undefined;
-  /** Taken and not yet acknowledged, by entry id: renewed while held, handed back on stop(). */
-  private readonly inFlight = new Map<string, RedisRawMessage>();
+  /** Taken and not yet acknowledged: renewed while held, handed back on stop(). */
+  private readonly held = new HeldEntries();
   /** Where the next read of this consumer's own pending entries starts; undefined: none left. */
   private ownPendingFrom: string | undefined = "0";
   private claimCursor = "0-0";
   private nextClaimAt = 0;
-  private renewal: NodeJS.Timeout | undefined;
   /** Without a context to report to: a failed renewal or trimmed entries, thrown by the next poll. */
   private backgroundError: Error | undefined;
   private waitingRead: BlockingRead | undefined;
@@ -76,6 +70,10 @@ export class RedisQueueConnector implements Connector {
     const settings = resolveConsumerSettings(this.queueConfig, this.queueName);
     this.settings = settings;
     this.stopped = false;
+    // A started instance first reads its own pending entries and scans for idle ones.
+    this.ownPendingFrom = "0";
+    this.claimCursor = "0-0";
+    this.nextClaimAt = 0;
     try {
       const commands = await this.connectedCommands();
       this.blocking ??= new RedisStreamClient(this.client, "blocking", this.connectionLost);
@@ -90,8 +88,19 @@ export class RedisQueueConnector implements Connector {
       );
     }
     const renewEveryMs = Math.max(1, Math.floor(settings.claimIdleMs / 3));
-    this.renewal = setInterval(() => void this.renew(), renewEveryMs);
-    this.renewal.unref();
+    this.held.startRenewing(
+      () => this.commands,
+      settings,
+      renewEveryMs,
+      (error, count) =>
+        this.report(
+          new RomewaysError(
+            "ROMEWAYS_REDIS_RENEWAL",
+            `could not renew ${count} messages held on stream "${settings.stream}": ${messageOf(error)}; other consumers may claim them after claimIdleMs`,
+            { cause: error },
+          ),
+        ),
+    );
   }
 
   /**
@@ -135,11 +144,7 @@ export class RedisQueueConnector implements Connector {
     const { settings, commands } = this;
     // Stopped: what it held was handed back to the group, to be delivered again.
     if (settings === undefined || commands === undefined || messages.length === 0) return;
-    const ids: string[] = [];
-    for (const message of messages) {
-      const { id } = message as RedisRawMessage;
-      if (this.inFlight.delete(id)) ids.push(id);
-    }
+    const ids = this.held.release(messages as RedisRawMessage[]);
     await commands.ack(settings.stream, settings.group, ids);
   }
 
@@ -149,8 +154,7 @@ export class RedisQueueConnector implements Connector {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.renewal);
-    this.renewal = undefined;
+    this.held.stopRenewing();
     await this.waitingRead?.wake();
     await this.polling?.catch(() => {});
     const settings = this.settings;
@@ -238,13 +242,13 @@ export class RedisQueueConnector implements Connector {
     const trimmed: string[] = [];
     for (const { id, fields } of entries) {
       // Read again from this consumer's pending list while its handler still runs.
-      if (this.inFlight.has(id)) continue;
+      if (this.held.has(id)) continue;
       if (fields === null) {
         trimmed.push(id);
         continue;
       }
       const message = fromFields(settings.stream, id, fields);
-      this.inFlight.set(id, message);
+      this.held.hold(message);
       messages.push(message);
     }
     if (trimmed.length > 0) {
@@ -254,36 +258,13 @@ export class RedisQueueConnector implements Connector {
     return messages;
   }
 
-  /** Restarts the idle time of what this instance holds, so that no one claims it meanwhile. */
-  private async renew(): Promise<void> {
-    const settings = this.settings;
-    if (settings === undefined || this.inFlight.size === 0 || this.stopped) return;
-    try {
-      for (const ids of chunks([...this.inFlight.keys()])) {
-        await this.commands?.claimIds(settings.stream, settings.group, settings.consumer, ids);
-      }
-    } catch (error) {
-      this.report(
-        new RomewaysError(
-          "ROMEWAYS_REDIS_RENEWAL",
-          `could not renew ${this.inFlight.size} messages held on stream "${settings.stream}": ${messageOf(error)}; other consumers may claim them after claimIdleMs`,
-          { cause: error },
-        ),
-      );
-    }
-  }
-
   private async handBack(settings: ConsumerSettings): Promise<void> {
     const commands = this.commands as RedisStreamClient;
     const { stream, group, consumer } = settings;
-    const ids = [...this.inFlight.keys()];
-    this.inFlight.clear();
-    for (const part of chunks(ids)) {
-      await commands.claimIds(stream, group, handedBackConsumer, part, true);
-    }
+    const handedBack = await this.held.handBack(commands, settings);
     // A name made for this instance is never used again: leave no trace of it in the group
     // (tidiness only: not worth waiting for a lost connection to come back).
-    if (this.queueConfig.consumer === undefined && (ids.length > 0 || commands.isReady())) {
+    if (this.queueConfig.consumer === undefined && (handedBack > 0 || commands.isReady())) {
       await commands.removeConsumerIfIdle(stream, group, consumer);
     }
   }
@@ -335,12 +316,6 @@ function trimmedWhilePending(stream: string, ids: readonly string[]): Error {
     "ROMEWAYS_REDIS_TRIMMED",
     `${ids.length} messages of stream "${stream}" were trimmed (MAXLEN) or deleted before they were acknowledged: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""}`,
   );
-}
-
-function* chunks(ids: readonly string[]): Generator<string[]> {
-  for (let start = 0; start < ids.length; start += idsPerCommand) {
-    yield ids.slice(start, start + idsPerCommand);
-  }
 }
 
 function messageOf(error: unknown): string {
