@@ -35,7 +35,9 @@ romeways.queueConsumer(
   deadLetters,
   { connectorName: "redis-dev1", group: "payments-dead", maxChunkSize: 10 },
   async (message: Message) => {
-    console.log(`dead letter ${message.payload}: ${message.raw.headers?.["x-romeways-error"] ?? "?"}`);
+    console.log(
+      `dead letter ${message.payload}: ${message.raw.headers?.["x-romeways-error"] ?? "?"}`,
+    );
   },
 );
 
