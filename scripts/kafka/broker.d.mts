@@ -33,12 +33,19 @@ export interface KafkaBrokerExit {
 export interface KafkaBroker {
   /** Bootstrap servers for clients, "127.0.0.1:<port>". */
   readonly brokers: string;
-  /** PID of the broker's java process (also in `${dataDir}/broker.pid`). */
+  /** PID of the broker's current java process (also in `${dataDir}/broker.pid`). */
   readonly pid: number;
   /** Fresh temp folder: server.properties, broker.log, broker.pid and the log dirs. */
   readonly dataDir: string;
-  /** Settles when the java process exits, for whatever reason. */
+  /** Settles when the current java process exits, for whatever reason. */
   readonly exited: Promise<KafkaBrokerExit>;
+  /**
+   * Ends the broker process (SIGTERM, SIGKILL after 30 s) and keeps its data dir and ports,
+   * for fault tests: `resume()` runs it again as the same broker.
+   */
+  halt(): Promise<void>;
+  /** Starts a halted broker again on the same data dir and ports; resolves once it serves clients. */
+  resume(): Promise<void>;
   /** SIGTERM to the broker, SIGKILL after 30 s, then removes dataDir. Idempotent. */
   stop(): Promise<void>;
 }

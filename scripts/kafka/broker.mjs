@@ -158,118 +158,147 @@ async function startKafkaBrokerOnce(options) {
     throw await fail(`could not format its storage: ${err.message}`);
   }
 
-  try {
-    const out = fs.openSync(logFile, "a");
+  // Spawns the broker on the formatted storage and waits until it serves clients; a restart
+  // runs it again on the same data and ports.
+  const launch = async (launched = performance.now()) => {
+    exitInfo = null;
     try {
-      child = spawn(
-        java,
-        [
-          `-Xms${heapMb}m`,
-          `-Xmx${heapMb}m`,
-          // The GC settings of Apache Kafka's own bin/kafka-run-class.sh: G1's default pause
-          // target (200 ms) shows up as tens of milliseconds of end-to-end latency.
-          "-XX:+UseG1GC",
-          "-XX:MaxGCPauseMillis=20",
-          "-XX:InitiatingHeapOccupancyPercent=35",
-          "-XX:+ExplicitGCInvokesConcurrent",
-          "-XX:+ExitOnOutOfMemoryError",
-          "-Djava.awt.headless=true",
-          log4j,
-          "-cp",
-          classpath,
-          "kafka.Kafka",
-          propertiesFile,
-        ],
-        { cwd: dataDir, stdio: ["ignore", out, out] },
-      );
-    } finally {
-      fs.closeSync(out);
-    }
-    exited = new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
-        exitInfo = { code, signal };
-        resolve(exitInfo);
-      });
-      child.once("error", (error) => {
-        exitInfo = { code: null, signal: null, error };
-        resolve(exitInfo);
-      });
-    });
-    child.unref();
-    if (child.pid === undefined) {
-      await exited;
-      throw new Error(`cannot run ${java}: ${exitInfo?.error?.message ?? "no pid"}`);
-    }
-    const pid = child.pid;
-    // Best effort: a Node process that exits normally leaves no broker behind.
-    onProcessExit = () => {
-      if (exitInfo) return;
+      const out = fs.openSync(logFile, "a");
       try {
-        process.kill(pid, "SIGKILL");
-      } catch {}
-      try {
-        fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
-      } catch {}
-    };
-    process.on("exit", onProcessExit);
-    await fsp.writeFile(pidFile, `${pid}\n`);
-  } catch (err) {
-    throw await fail(`could not start: ${err.message}`);
-  }
-
-  // Wait until the broker answers Kafka requests and lists itself in Metadata.
-  const describeExit = () =>
-    exitInfo.error
-      ? `failed: ${exitInfo.error.message}`
-      : `exited early (${exitInfo.signal ?? `exit code ${exitInfo.code}`})`;
-  let lastProbe = "no probe yet";
-  let listed = false;
-  for (;;) {
-    if (exitInfo) throw await fail(describeExit());
-    try {
-      if (!listed) {
-        const probe = await probeBroker("127.0.0.1", port);
-        listed = probe.ready;
-        lastProbe = `Metadata v${probe.metadataVersion} lists brokers ${JSON.stringify(probe.brokers)}`;
+        child = spawn(
+          java,
+          [
+            `-Xms${heapMb}m`,
+            `-Xmx${heapMb}m`,
+            // The GC settings of Apache Kafka's own bin/kafka-run-class.sh: G1's default pause
+            // target (200 ms) shows up as tens of milliseconds of end-to-end latency.
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35",
+            "-XX:+ExplicitGCInvokesConcurrent",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.awt.headless=true",
+            log4j,
+            "-cp",
+            classpath,
+            "kafka.Kafka",
+            propertiesFile,
+          ],
+          { cwd: dataDir, stdio: ["ignore", out, out] },
+        );
+      } finally {
+        fs.closeSync(out);
       }
-      if (listed) {
-        const warmUpError = await warmUpBroker("127.0.0.1", port);
-        if (warmUpError === null) break;
-        lastProbe = warmUpError;
+      const spawned = child;
+      exited = new Promise((resolve) => {
+        spawned.once("exit", (code, signal) => {
+          exitInfo = { code, signal };
+          resolve(exitInfo);
+        });
+        spawned.once("error", (error) => {
+          exitInfo = { code: null, signal: null, error };
+          resolve(exitInfo);
+        });
+      });
+      spawned.unref();
+      if (spawned.pid === undefined) {
+        await exited;
+        throw new Error(`cannot run ${java}: ${exitInfo?.error?.message ?? "no pid"}`);
       }
+      const pid = spawned.pid;
+      if (onProcessExit) process.off("exit", onProcessExit);
+      // Best effort: a Node process that exits normally leaves no broker behind.
+      onProcessExit = () => {
+        if (exitInfo) return;
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+        try {
+          fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+        } catch {}
+      };
+      process.on("exit", onProcessExit);
+      await fsp.writeFile(pidFile, `${pid}\n`);
     } catch (err) {
-      lastProbe = err.message;
+      throw await fail(`could not start: ${err.message}`);
     }
-    if (exitInfo) throw await fail(describeExit());
-    if (performance.now() - started > readyTimeoutMs) {
-      throw await fail(
-        `was not ready within ${readyTimeoutMs / 1000} s (last probe: ${lastProbe})`,
-      );
+
+    // Wait until the broker answers Kafka requests and lists itself in Metadata.
+    const describeExit = () =>
+      exitInfo.error
+        ? `failed: ${exitInfo.error.message}`
+        : `exited early (${exitInfo.signal ?? `exit code ${exitInfo.code}`})`;
+    let lastProbe = "no probe yet";
+    let listed = false;
+    for (;;) {
+      if (exitInfo) throw await fail(describeExit());
+      try {
+        if (!listed) {
+          const probe = await probeBroker("127.0.0.1", port);
+          listed = probe.ready;
+          lastProbe = `Metadata v${probe.metadataVersion} lists brokers ${JSON.stringify(probe.brokers)}`;
+        }
+        if (listed) {
+          const warmUpError = await warmUpBroker("127.0.0.1", port);
+          if (warmUpError === null) break;
+          lastProbe = warmUpError;
+        }
+      } catch (err) {
+        lastProbe = err.message;
+      }
+      if (exitInfo) throw await fail(describeExit());
+      if (performance.now() - launched > readyTimeoutMs) {
+        throw await fail(
+          `was not ready within ${readyTimeoutMs / 1000} s (last probe: ${lastProbe})`,
+        );
+      }
+      await raceTimeout(exited, 200, null);
     }
-    await raceTimeout(exited, 200, null);
-  }
+  };
+
+  await launch(started);
   log(
     `kafka broker ready on ${brokers} in ${seconds(started)} (pid ${child.pid}, data ${dataDir})`,
   );
 
+  /** SIGTERM (SIGKILL past the deadline) and waits for the exit; the data dir stays. */
+  const endProcess = async () => {
+    if (exitInfo) return;
+    try {
+      process.kill(child.pid, "SIGTERM");
+    } catch {}
+    if (!(await raceTimeout(exited, STOP_TIMEOUT_MS, null))) {
+      log(
+        `kafka broker pid ${child.pid} ignored SIGTERM for ${STOP_TIMEOUT_MS / 1000} s, sending SIGKILL`,
+      );
+      try {
+        process.kill(child.pid, "SIGKILL");
+      } catch {}
+      await exited;
+    }
+  };
+
   let stopping = null;
+  let halted = false;
+  const halt = async () => {
+    if (stopping) throw new Error(`kafka broker on ${brokers} is stopped for good`);
+    const haltStarted = performance.now();
+    await endProcess();
+    halted = true;
+    log(`kafka broker on ${brokers} halted in ${seconds(haltStarted)} (data kept)`);
+  };
+  const resume = async () => {
+    if (stopping) throw new Error(`kafka broker on ${brokers} is stopped for good`);
+    if (!halted) return;
+    const resumeStarted = performance.now();
+    await launch();
+    halted = false;
+    log(`kafka broker on ${brokers} resumed in ${seconds(resumeStarted)} (pid ${child.pid})`);
+  };
   const stop = () => {
     stopping ??= (async () => {
       const stopStarted = performance.now();
-      if (!exitInfo) {
-        try {
-          process.kill(child.pid, "SIGTERM");
-        } catch {}
-        if (!(await raceTimeout(exited, STOP_TIMEOUT_MS, null))) {
-          log(
-            `kafka broker pid ${child.pid} ignored SIGTERM for ${STOP_TIMEOUT_MS / 1000} s, sending SIGKILL`,
-          );
-          try {
-            process.kill(child.pid, "SIGKILL");
-          } catch {}
-          await exited;
-        }
-      }
+      await endProcess();
       process.off("exit", onProcessExit);
       await fsp.rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
       log(`kafka broker on ${brokers} stopped in ${seconds(stopStarted)}`);
@@ -277,7 +306,19 @@ async function startKafkaBrokerOnce(options) {
     return stopping;
   };
 
-  return { brokers, pid: child.pid, dataDir, exited, stop };
+  return {
+    brokers,
+    get pid() {
+      return child.pid;
+    },
+    dataDir,
+    get exited() {
+      return exited;
+    },
+    halt,
+    resume,
+    stop,
+  };
 }
 
 function isMain() {
