@@ -82,7 +82,7 @@ export function queueTable(schema: string, table: string): QueueTable {
       remove: `DELETE FROM ${t} WHERE id = ANY($1::bigint[])`,
       markDone: `UPDATE ${t} SET done_at = now(), lease_until = NULL, lease_owner = NULL WHERE id = ANY($1::bigint[])`,
       purgeDone: `DELETE FROM ${t} WHERE queue = $1 AND done_at < now() - ${ms("$2")}`,
-      nextLeaseEnd: `SELECT extract(epoch FROM min(lease_until) - now()) * 1000 AS ms FROM ${t}
+      nextLeaseEnd: `SELECT (extract(epoch FROM min(lease_until) - now()) * 1000)::double precision AS ms FROM ${t}
         WHERE queue = $1 AND done_at IS NULL AND lease_until IS NOT NULL`,
     },
   };
