@@ -4,7 +4,14 @@ import { reportConnectorError } from "./connector-error.js";
 import { DeliveredMessage } from "./delivered-message.js";
 import { RomewaysError, toError } from "./errors/index.js";
 import type { ConnectorPhase, QueueRef, RomewaysEmitter } from "./events.js";
-import { callHandler, type Handler, type HandlerCallOptions, isThenable } from "./handler-call.js";
+import {
+  callHandler,
+  failedWith,
+  type Handler,
+  type HandlerCallOptions,
+  handlerOk,
+  isThenable,
+} from "./handler-call.js";
 import { HeldMessages } from "./held-messages.js";
 import { type Listening, listeningTo, notRead } from "./listening.js";
 import type { Logger } from "./logger.js";
@@ -196,8 +203,24 @@ export class ConsumerLoop {
     for (const raw of chunk) {
       // Stopping: what was not started stays unacknowledged and is delivered again.
       if (this.signal.aborted) break;
-      const outcome = this.process(raw, timed ? performance.now() : chunkStart);
-      if (outcome !== undefined) await outcome;
+      const message = this.receive(raw);
+      if (message === undefined) continue;
+      const started = timed ? performance.now() : chunkStart;
+      const called = callHandler(this.call, message);
+      let result: HandlerResult;
+      if (isThenable(called)) {
+        // Awaited inline: a `then` per message would cost a promise and two closures.
+        try {
+          await called;
+          result = handlerOk;
+        } catch (thrown) {
+          result = failedWith(thrown);
+        }
+      } else {
+        result = called;
+      }
+      const settling = this.conclude(message, result, started);
+      if (settling !== undefined) await settling;
     }
   }
 
@@ -221,6 +244,18 @@ export class ConsumerLoop {
    * Not async: an outcome final at once (a synchronous handler) costs no promise.
    */
   private process(raw: RawMessage, started: number): PromiseLike<void> | undefined {
+    const message = this.receive(raw);
+    if (message === undefined) return undefined;
+    const called = callHandler(this.call, message);
+    if (!isThenable(called)) return this.conclude(message, called, started);
+    return called.then(
+      () => this.conclude(message, handlerOk, started),
+      (thrown: unknown) => this.conclude(message, failedWith(thrown), started),
+    );
+  }
+
+  /** The message a handler gets; undefined for one without a body, which is discarded. */
+  private receive(raw: RawMessage): DeliveredMessage | undefined {
     if (raw.body === null) {
       this.settler.discard(raw);
       return undefined;
@@ -233,9 +268,7 @@ export class ConsumerLoop {
     if (this.listeners().received) {
       this.options.events.emit("message:received", { ...this.ref, message });
     }
-    const result = callHandler(this.call, message);
-    if (!isThenable(result)) return this.conclude(message, result, started);
-    return result.then((settledResult) => this.conclude(message, settledResult, started));
+    return message;
   }
 
   private conclude(
@@ -243,7 +276,12 @@ export class ConsumerLoop {
     result: HandlerResult,
     started: number,
   ): Promise<void> | undefined {
-    this.watched.delete(message);
+    message.settled();
+    if (result === handlerOk) {
+      // Reading the time costs about as much as the rest of the loop's work on a message.
+      const durationMs = this.listeners().timed ? performance.now() - started : 0;
+      return this.settler.settle(message, handled, durationMs);
+    }
     const durationMs = performance.now() - started;
     let outcome: Outcome = handled;
     if (!result.ok) {

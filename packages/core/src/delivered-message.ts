@@ -11,6 +11,13 @@ import type { Message } from "./message.js";
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 
+interface RareParts {
+  payload?: string;
+  payloadValue?: { value: JsonValue };
+  /** Made on the first read of `signal` or the first abort: most handlers never read it. */
+  abort?: AbortController;
+}
+
 /**
  * The `Message` core hands to a handler. Its body is decoded on the first read of `payload`,
  * `payloadValue` or `rwResendTimes`: a handler that reads only `raw` (or nothing) pays no
@@ -18,10 +25,8 @@ const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
  */
 export class DeliveredMessage implements Message {
   #python: PythonMessage | undefined;
-  #payload: string | undefined;
-  #payloadValue: { value: JsonValue } | undefined;
-  /** Made on the first read of `signal` or the first abort: most handlers never read it. */
-  #abort: AbortController | undefined;
+  /** What few handlers need, made on first use: a small object per message is what it costs. */
+  #rare: RareParts | undefined;
 
   constructor(
     readonly queueName: string,
@@ -31,13 +36,17 @@ export class DeliveredMessage implements Message {
   ) {}
 
   get payload(): string {
-    this.#payload ??= payloadText(this.python.payload);
-    return this.#payload;
+    const { payload } = this.python;
+    if (typeof payload === "string") return payload;
+    const rare = this.rare();
+    rare.payload ??= payloadText(payload);
+    return rare.payload;
   }
 
   get payloadValue(): JsonValue {
-    this.#payloadValue ??= { value: toJsonValue(this.python.payloadValue) };
-    return this.#payloadValue.value;
+    const rare = this.rare();
+    rare.payloadValue ??= { value: toJsonValue(this.python.payloadValue) };
+    return rare.payloadValue.value;
   }
 
   get rwResendTimes(): number {
@@ -45,17 +54,24 @@ export class DeliveredMessage implements Message {
   }
 
   get signal(): AbortSignal {
-    if (this.#abort === undefined) {
-      this.#abort = new AbortController();
+    const rare = this.rare();
+    if (rare.abort === undefined) {
+      rare.abort = new AbortController();
       this.watchers?.add(this);
     }
-    return this.#abort.signal;
+    return rare.abort.signal;
+  }
+
+  /** Its handler is done: a stop deadline no longer concerns it. */
+  settled(): void {
+    if (this.#rare?.abort !== undefined) this.watchers?.delete(this);
   }
 
   /** The handler should give up: its deadline passed, or the app's stop deadline did. */
   abort(reason: Error): void {
-    this.#abort ??= new AbortController();
-    this.#abort.abort(reason);
+    const rare = this.rare();
+    rare.abort ??= new AbortController();
+    rare.abort.abort(reason);
   }
 
   /** The body as Python romeways holds it: what a resend and a dead letter are built from. */
@@ -71,6 +87,11 @@ export class DeliveredMessage implements Message {
 
   [inspectSymbol](): Omit<Message, "signal"> {
     return this.toPlain();
+  }
+
+  private rare(): RareParts {
+    this.#rare ??= {};
+    return this.#rare;
   }
 
   private toPlain(): Omit<Message, "signal"> {

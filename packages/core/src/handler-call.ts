@@ -16,57 +16,66 @@ export interface HandlerCallOptions {
   onLate(message: DeliveredMessage, result: HandlerResult, durationMs: number): void;
 }
 
-const ok: HandlerResult = Object.freeze({ ok: true });
+/** The result of a handler that resolved: one shared object, no allocation per message. */
+export const handlerOk: HandlerResult = Object.freeze({ ok: true });
 
 /**
- * The one way core calls a handler. A synchronous handler's result comes back at once (no
- * promise), a thenable's once it settles, and with a deadline, at the deadline at the latest:
- * the message's signal then aborts and the result is a timeout; what the handler does after
- * that only reaches `onLate`.
+ * The one way core calls a handler, for every mode. A synchronous handler's result comes back
+ * at once (no promise at all). A thenable comes back as a promise that settles as the handler
+ * does, with no promise of core's own in between; with a deadline, it rejects at the deadline
+ * at the latest with a `HandlerTimeoutError`, the message's signal aborted, and what the
+ * handler does after that only reaches `onLate`. `failedWith` reads a rejection.
  */
 export function callHandler(
   options: HandlerCallOptions,
   message: DeliveredMessage,
-): HandlerResult | PromiseLike<HandlerResult> {
+): HandlerResult | PromiseLike<unknown> {
   let settling: PromiseLike<unknown>;
   try {
     const result = options.handler(message);
     // Reading `then` may throw, and a foreign thenable's then() too: both inside the try.
-    if (!isThenable(result)) return ok;
+    if (!isThenable(result)) return handlerOk;
     settling = result instanceof Promise ? result : Promise.resolve(result);
   } catch (thrown) {
     return { ok: false, thrown };
   }
-  const settled = settling.then(
-    () => ok,
-    (thrown: unknown): HandlerResult => ({ ok: false, thrown }),
-  );
   const { timeoutMs } = options;
-  return timeoutMs === undefined ? settled : withDeadline(options, message, settled, timeoutMs);
+  return timeoutMs === undefined ? settling : withDeadline(options, message, settling, timeoutMs);
+}
+
+/** How a handler's promise rejected: a timeout when it is core's deadline (or rethrows it). */
+export function failedWith(thrown: unknown): HandlerResult {
+  return HandlerTimeoutError.isInstanceSafe(thrown)
+    ? { ok: false, timedOut: thrown }
+    : { ok: false, thrown };
 }
 
 function withDeadline(
   options: HandlerCallOptions,
   message: DeliveredMessage,
-  settled: PromiseLike<HandlerResult>,
+  settling: PromiseLike<unknown>,
   timeoutMs: number,
-): Promise<HandlerResult> {
+): Promise<unknown> {
   const timer = new AbortController();
   const started = performance.now();
   let decided = false;
-  return new Promise<HandlerResult>((resolve) => {
-    settled.then((result) => {
+  return new Promise<unknown>((resolve, reject) => {
+    const settle = (result: HandlerResult, report: () => void) => {
       if (decided) return options.onLate(message, result, performance.now() - started);
       decided = true;
       timer.abort();
-      resolve(result);
-    });
+      report();
+    };
+    settling.then(
+      (value) => settle(handlerOk, () => resolve(value)),
+      (thrown: unknown) => settle({ ok: false, thrown }, () => reject(thrown)),
+    );
     options.clock.sleep(timeoutMs, timer.signal).then(() => {
       if (decided) return;
       decided = true;
       const timedOut = new HandlerTimeoutError(timeoutMs);
       message.abort(timedOut);
-      resolve({ ok: false, timedOut });
+      reject(timedOut);
     });
   });
 }

@@ -43,6 +43,13 @@ export class OutcomeSettler {
     durationMs: number,
   ): Promise<void> | undefined {
     switch (outcome.outcome) {
+      case "handled": {
+        // Most messages, so the cheapest path: nothing to publish, mostly nobody listening.
+        const listening = this.options.listeners();
+        if (listening.handled || listening.outcome) this.final(message, outcome, durationMs);
+        else this.options.finish(message.raw);
+        return undefined;
+      }
       case "resent":
         return this.publishThen(
           this.options.connector,

@@ -17,4 +17,13 @@ export class HandlerTimeoutError extends RomewaysError {
   static override isInstance(value: unknown): value is HandlerTimeoutError {
     return typeof value === "object" && value !== null && brand in value;
   }
+
+  /** `isInstance` for anything a handler threw: a Proxy whose `has` trap throws is not one. */
+  static isInstanceSafe(value: unknown): value is HandlerTimeoutError {
+    try {
+      return HandlerTimeoutError.isInstance(value);
+    } catch {
+      return false;
+    }
+  }
 }
