@@ -1,3 +1,4 @@
+import { Acknowledgements } from "./acknowledgements.js";
 import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
@@ -48,9 +49,7 @@ export class ConsumerLoop {
   private readonly signal = this.stopController.signal;
   private readonly ref: QueueRef;
   /** Outcome final, not yet acknowledged. */
-  private finished: RawMessage[] = [];
-  private acking: Promise<void> | undefined;
-  private abandoned = false;
+  private readonly acks: Acknowledgements;
   private listening = notRead;
   private running: Promise<void> | undefined;
   private readonly settler: OutcomeSettler;
@@ -59,18 +58,21 @@ export class ConsumerLoop {
   private readonly call: HandlerCallOptions;
   /** Messages whose handler read `message.signal`: the stop deadline aborts them. */
   private readonly watched = new Set<DeliveredMessage>();
-  /** Handlers that settled after their deadline, since the loop started. */
-  private lateHandlers = 0;
 
   constructor(private readonly options: ConsumerLoopOptions) {
     const { config, queueName } = options;
     this.ref = { connectorName: config.connectorName, queueName };
+    this.acks = new Acknowledgements(
+      options.connector,
+      config.scheduling.concurrency !== undefined,
+      (error) => this.reportConnectorError("ack", error),
+    );
     this.settler = new OutcomeSettler({
       ...options,
       ref: this.ref,
       signal: this.signal,
       listeners: () => this.listeners(),
-      finish: (raw) => this.finish(raw),
+      finish: (raw) => this.acks.finish(raw),
     });
     const { scheduling } = config;
     this.held = new HeldMessages(scheduling.maxHeldMessages);
@@ -78,7 +80,7 @@ export class ConsumerLoop {
       handler: options.handler,
       clock: options.clock,
       timeoutMs: scheduling.handlerTimeoutMs,
-      onLate: (message, result, durationMs) => this.reportLate(message, result, durationMs),
+      onLate: (message, result, durationMs) => this.settler.reportLate(message, result, durationMs),
     };
     if (scheduling.concurrency !== undefined) {
       const laneOf = scheduling.ordering === "key" ? keyLane : () => undefined;
@@ -110,9 +112,8 @@ export class ConsumerLoop {
         "stop() reached shutdownTimeoutMs",
       );
       for (const message of this.watched) message.abort(reason);
-      await this.ackFinished();
-      // Handlers that finish later are not acknowledged: the connector is about to stop.
-      this.abandoned = true;
+      await this.acks.flush();
+      this.acks.abandon();
     }
     return drained;
   }
@@ -134,7 +135,7 @@ export class ConsumerLoop {
       }
     }
     await this.scheduler?.close();
-    await this.ackFinished();
+    await this.acks.flush();
   }
 
   private async run(): Promise<void> {
@@ -154,7 +155,8 @@ export class ConsumerLoop {
         const due = this.held.takeDue(this.epochNow());
         if (due.length > 0) await this.dispatch(due, frequencyMs);
         if (this.held.full) {
-          await this.sleepUntilDue();
+          const dueMs = this.held.nextDueMs as number;
+          await this.options.clock.sleep(dueMs - this.epochNow(), this.signal);
           continue;
         }
       }
@@ -162,7 +164,7 @@ export class ConsumerLoop {
       if (frequencyMs > 0) lastPollStart = clock.now();
       const room = this.scheduler?.room ?? config.maxChunkSize;
       let chunk: RawMessage[];
-      const poll = this.pollSignal();
+      const poll = this.held.pollSignal(this.signal, clock, this.epochNow());
       try {
         chunk = await connector.getMessages(Math.min(room, config.maxChunkSize), poll.signal);
         pollFailures = 0;
@@ -191,7 +193,7 @@ export class ConsumerLoop {
     const chunkStart = performance.now();
     if (this.options.config.sequential) await this.processInOrder(chunk, chunkStart);
     else await this.processAll(chunk, chunkStart);
-    await this.ackFinished();
+    await this.acks.flush();
     if (frequencyMs > 0) {
       const handlingMs = clock.now() - handlingStart;
       if (handlingMs > frequencyMs) this.reportOverrun(handlingMs, frequencyMs);
@@ -300,67 +302,6 @@ export class ConsumerLoop {
       }
     }
     return this.settler.settle(message, outcome, durationMs);
-  }
-
-  private reportLate(message: DeliveredMessage, result: HandlerResult, durationMs: number): void {
-    const error = result.ok
-      ? undefined
-      : "thrown" in result
-        ? toError(result.thrown)
-        : result.timedOut;
-    this.lateHandlers++;
-    this.options.logger.warn(
-      { ...this.ref, durationMs, lateHandlers: this.lateHandlers },
-      "a handler settled after its deadline; its outcome had already been taken, so this changes nothing",
-    );
-    if (this.options.events.listenerCount("message:late") > 0) {
-      this.options.events.emit("message:late", { ...this.ref, message, durationMs, error });
-    }
-  }
-
-  private finish(raw: RawMessage): void {
-    // Abandoned at the stop deadline: nothing is acknowledged any more.
-    if (this.abandoned) return;
-    this.finished.push(raw);
-    // With a scheduler, outcomes come one by one: acknowledge them together, soon.
-    if (this.scheduler !== undefined && this.acking === undefined) {
-      this.acking = Promise.resolve().then(() => this.ackFinished());
-    }
-  }
-
-  private async ackFinished(): Promise<void> {
-    while (this.finished.length > 0 && !this.abandoned) {
-      const done = this.finished;
-      this.finished = [];
-      try {
-        await this.options.connector.ack(done);
-      } catch (error) {
-        this.reportConnectorError("ack", error);
-      }
-    }
-    this.acking = undefined;
-  }
-
-  /** The poll's signal: the stop signal, or, while messages are held, aborted when one comes due. */
-  private pollSignal(): { signal: AbortSignal; done(): void } {
-    const dueMs = this.held.nextDueMs;
-    if (dueMs === undefined) return { signal: this.signal, done: () => {} };
-    const poll = new AbortController();
-    const onStop = () => poll.abort();
-    this.signal.addEventListener("abort", onStop, { once: true });
-    this.options.clock.sleep(dueMs - this.epochNow(), poll.signal).then(() => poll.abort());
-    return {
-      signal: poll.signal,
-      done: () => {
-        this.signal.removeEventListener("abort", onStop);
-        poll.abort();
-      },
-    };
-  }
-
-  private async sleepUntilDue(): Promise<void> {
-    const dueMs = this.held.nextDueMs;
-    if (dueMs !== undefined) await this.options.clock.sleep(dueMs - this.epochNow(), this.signal);
   }
 
   private epochNow(): number {

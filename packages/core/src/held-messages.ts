@@ -1,3 +1,4 @@
+import type { Clock } from "./clock.js";
 import type { RawMessage } from "./connector.js";
 import { romewaysHeaders } from "./message-headers.js";
 
@@ -52,12 +53,38 @@ export class HeldMessages {
     return this.held.splice(0, count).map((entry) => entry.raw);
   }
 
+  /**
+   * The signal a poll waits on: `stop` itself while nothing is held, else one that also aborts
+   * when the earliest held message comes due, so it is handled in time. Call `done()` after.
+   */
+  pollSignal(
+    stop: AbortSignal,
+    clock: Clock,
+    nowMs: number,
+  ): { signal: AbortSignal; done(): void } {
+    const dueMs = this.nextDueMs;
+    if (dueMs === undefined) return { signal: stop, done: ignore };
+    const poll = new AbortController();
+    const onStop = () => poll.abort();
+    stop.addEventListener("abort", onStop, { once: true });
+    clock.sleep(dueMs - nowMs, poll.signal).then(() => poll.abort());
+    return {
+      signal: poll.signal,
+      done: () => {
+        stop.removeEventListener("abort", onStop);
+        poll.abort();
+      },
+    };
+  }
+
   private insert(raw: RawMessage, dueMs: number): void {
     let at = this.held.length;
     while (at > 0 && (this.held[at - 1]?.dueMs ?? 0) > dueMs) at--;
     this.held.splice(at, 0, { raw, dueMs });
   }
 }
+
+const ignore = () => {};
 
 /** The epoch milliseconds a resend is due at, if it carries a valid not-before header. */
 export function notBeforeOf(raw: RawMessage): number | undefined {

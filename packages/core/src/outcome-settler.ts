@@ -2,11 +2,11 @@ import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
 import type { DeliveredMessage } from "./delivered-message.js";
-import { errorFields } from "./errors/index.js";
+import { errorFields, toError } from "./errors/index.js";
 import type { QueueRef, RomewaysEmitter } from "./events.js";
 import type { Listening } from "./listening.js";
 import type { Logger } from "./logger.js";
-import type { Outcome } from "./outcome.js";
+import type { HandlerResult, Outcome } from "./outcome.js";
 
 const maxRetryDelayMs = 5_000;
 
@@ -34,6 +34,9 @@ export interface SettlerOptions {
  * the loop stops), log, emit, and mark the message finished for acknowledgement.
  */
 export class OutcomeSettler {
+  /** Handlers that settled after their deadline, since the loop started. */
+  private lateHandlers = 0;
+
   constructor(private readonly options: SettlerOptions) {}
 
   /** Undefined when the outcome was final at once (nothing to publish): no promise then. */
@@ -69,6 +72,24 @@ export class OutcomeSettler {
       default:
         this.final(message, outcome, durationMs);
         return undefined;
+    }
+  }
+
+  /** A handler settled after its deadline had decided its outcome: logged, emitted, counted. */
+  reportLate(message: DeliveredMessage, result: HandlerResult, durationMs: number): void {
+    const { events, logger, ref } = this.options;
+    const error = result.ok
+      ? undefined
+      : "thrown" in result
+        ? toError(result.thrown)
+        : result.timedOut;
+    this.lateHandlers++;
+    logger.warn(
+      { ...ref, durationMs, lateHandlers: this.lateHandlers },
+      "a handler settled after its deadline; its outcome had already been taken, so this changes nothing",
+    );
+    if (events.listenerCount("message:late") > 0) {
+      events.emit("message:late", { ...ref, message, durationMs, error });
     }
   }
 

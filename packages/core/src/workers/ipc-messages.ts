@@ -68,6 +68,8 @@ export const forwardableEvents: readonly RomewaysEventName[] = [
   "message:dead-lettered",
   "message:failed",
   "message:discarded",
+  "message:outcome",
+  "message:late",
 ];
 
 /** An event payload made safe for the channel: errors flattened, raw messages reduced to their data. */
@@ -77,7 +79,17 @@ export function eventToWire(payload: unknown): unknown {
   if (wire.error instanceof Error) wire.error = serializeError(wire.error);
   if (isRecord(wire.raw)) wire.raw = rawData(wire.raw);
   if (isRecord(wire.message)) wire.message = messageData(wire.message);
+  if (isRecord(wire.outcome)) wire.outcome = outcomeData(wire.outcome);
   return wire;
+}
+
+/** An `Outcome` for the channel: its error flattened, what it publishes reduced to its data. */
+function outcomeData(outcome: Record<string, unknown>): unknown {
+  const data: Record<string, unknown> = { ...outcome };
+  if (data.error instanceof Error) data.error = serializeError(data.error);
+  if (isRecord(data.resend)) data.resend = rawData(data.resend);
+  if (isRecord(data.deadLetter)) data.deadLetter = rawData(data.deadLetter);
+  return data;
 }
 
 /** A message's fields one by one: the decoded ones are getters, which a spread skips. */
@@ -99,9 +111,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The parent's view of a forwarded payload: errors become `Error`s again. */
 export function eventFromWire(payload: unknown): unknown {
   if (!isRecord(payload)) return payload;
-  const error = payload.error;
+  const revived = withErrorRevived(payload);
+  return isRecord(revived.outcome)
+    ? { ...revived, outcome: withErrorRevived(revived.outcome) }
+    : revived;
+}
+
+function withErrorRevived(record: Record<string, unknown>): Record<string, unknown> {
+  const error = record.error;
   if (isRecord(error) && typeof error.message === "string" && typeof error.name === "string") {
-    return { ...payload, error: reviveError(error as { name: string; message: string }) };
+    return { ...record, error: reviveError(error as { name: string; message: string }) };
   }
-  return payload;
+  return record;
 }
