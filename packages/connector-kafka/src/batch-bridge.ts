@@ -11,9 +11,8 @@ interface HeldBatch extends CommitSource {
   readonly generation: number;
   /** Index of the first message not taken yet. */
   nextToTake: number;
-  unacked: number;
   released: boolean;
-  /** Something its settle loop waits for happened (an ack, a revoke, close). */
+  /** Something its settle loop waits for happened (a take, an ack, a revoke, close). */
   changed: boolean;
   wake: (() => void) | undefined;
   /** Resolves once its settle loop ended, never rejects. */
@@ -34,12 +33,18 @@ type Tagged = { [heldBy]?: HeldBatch | undefined };
 
 /**
  * Bridges kafkajs's push (`eachBatch`) to romeways's pull (`getMessages`) with back-pressure.
- * A fetched batch waits here until the poll loop has taken all of its messages and
- * acknowledged them; meanwhile its settle loop heartbeats, so a handler slower than the
- * session timeout keeps the membership, and asks the committer to commit each grown
- * acknowledged prefix. Commits never hold a batch: it settles once all of it is acknowledged.
- * After a rebalance (or any kafkajs error) everything handed out before is revoked: kafkajs
- * fetches it again from the last commit, and none of it is committed by this consumer any more.
+ * A fetched batch waits here until the poll loop has taken all of its messages (heartbeating
+ * meanwhile), then settles, so kafkajs fetches the partition's next batch while the taken
+ * messages are still being handled: one slow or held message stalls no fetch. What is fetched
+ * ahead is bounded by kafkajs's one fetch in flight per broker and by how much the poll loop
+ * takes (core's bounded buffer). Offsets commit as acknowledged prefixes per partition, from
+ * acks that may come long after their batch settled; while anything taken is unacknowledged,
+ * a keeper heartbeats, so handlers slower than the session timeout keep the membership.
+ *
+ * A rebalance (a heartbeat refused for the generation, a new group join, kafkajs stopping)
+ * revokes everything handed out before: kafkajs fetches it again from the last commit, and
+ * none of it is committed by this consumer any more. A lost connection is no rebalance: the
+ * acknowledgements stay and are committed once the broker answers again in this generation.
  */
 export class BatchBridge {
   private generation = 0;
@@ -52,6 +57,13 @@ export class BatchBridge {
   private readonly offsets = new OffsetTracker();
   private readonly committer: OffsetCommitter<HeldBatch>;
   private closing = false;
+  /** Taken in this generation and not acknowledged yet. */
+  private outstanding = 0;
+  /** The newest batch's heartbeat: the keeper's way to the group coordinator. */
+  private heartbeatOf: FetchedBatch | undefined;
+  /** The last heartbeat found no broker: commit what is owed once one answers. */
+  private connectionLost = false;
+  private readonly keeper: ReturnType<typeof setInterval>;
 
   /**
    * @param tickMs how often a waiting batch heartbeats and checks that kafkajs still runs
@@ -66,6 +78,8 @@ export class BatchBridge {
       (held) => this.isCurrent(held),
       commitIntervalMs,
     );
+    this.keeper = setInterval(() => void this.keepAlive(), tickMs);
+    this.keeper.unref();
   }
 
   /** Called from `eachBatch`: resolves once the batch is settled, rejects to make kafkajs rejoin. */
@@ -75,7 +89,6 @@ export class BatchBridge {
       batch,
       generation: this.generation,
       nextToTake: 0,
-      unacked: batch.messages.length,
       released: false,
       changed: false,
       wake: undefined,
@@ -84,6 +97,7 @@ export class BatchBridge {
     for (const message of batch.messages) (message as Tagged)[heldBy] = held;
     this.offsets.track(batch.partition, batch.messages);
     this.held.add(held);
+    this.heartbeatOf = batch;
     this.ready.push(held);
     this.serveWaiters();
     const settling = this.settle(held);
@@ -134,10 +148,14 @@ export class BatchBridge {
       // A revoked message is fetched again by whoever owns its partition now.
       if (!lastIsCurrent) continue;
       this.offsets.ack(held.batch.partition, (message as KafkaRawMessage).offset);
-      held.unacked--;
+      this.outstanding--;
       touched.add(held);
     }
-    for (const held of touched) this.notify(held);
+    for (const held of touched) {
+      // A settled batch has no loop of its own any more: its acks go straight to the committer.
+      if (held.released) this.committer.request(held);
+      else this.notify(held);
+    }
   }
 
   /** The group was (re)joined: only `partitions` are ours now, and kafkajs refetches them. */
@@ -154,6 +172,8 @@ export class BatchBridge {
   /** Everything handed out so far will be fetched again: forget it and commit none of it. */
   revoke(): void {
     this.generation++;
+    this.outstanding = 0;
+    this.connectionLost = false;
     this.offsets.clear();
     this.committer.forget();
     this.ready = [];
@@ -170,6 +190,7 @@ export class BatchBridge {
   /** Hands out nothing more, commits what was acknowledged and lets every held batch go. */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.keeper);
     this.interruptTakes();
     this.ready = [];
     for (const held of this.held) this.notify(held);
@@ -187,20 +208,22 @@ export class BatchBridge {
           if (!this.closing) this.revoke();
           return;
         }
-        if (held.unacked === 0) {
-          // Settles at once: kafkajs fetches the partition's next batch while this one commits.
+        if (held.nextToTake === batch.messages.length) {
+          // Settles once all of it is taken: kafkajs fetches the partition's next batch while
+          // this one is handled and committed. The fetch position moves past the taken
+          // messages; only a revoke (which refetches from the commit) brings them back.
           held.released = true;
           batch.resolveOffset(lastOffsetOf(batch));
           this.committer.request(held);
           return;
         }
-        // The acknowledged prefix so far, committed while the rest is being handled.
+        // The acknowledged prefix so far, committed while the rest waits to be taken.
         this.committer.request(held);
         if (this.closing) return;
         try {
-          await batch.heartbeat();
+          this.noteReachable(await batch.heartbeat());
         } catch (error) {
-          // Mostly a rebalance starting: this generation may still commit what is done.
+          // A rebalance starting: this generation may still commit what is done.
           await this.committer.commitNow(held).catch(ignore);
           throw error;
         }
@@ -211,6 +234,33 @@ export class BatchBridge {
       if (this.isCurrent(held)) this.revoke();
       throw error;
     }
+  }
+
+  /** While taken messages are outstanding, nothing else may heartbeat for a while. */
+  private async keepAlive(): Promise<void> {
+    const batch = this.heartbeatOf;
+    if (batch === undefined || this.closing) return;
+    if (this.outstanding === 0 && !this.connectionLost && !this.committer.failed) return;
+    const generation = this.generation;
+    try {
+      this.noteReachable(await batch.heartbeat());
+    } catch {
+      if (generation !== this.generation) return;
+      // The group is rebalancing without us or forgot us: what is done may still land.
+      await this.committer.commitOwed();
+      if (generation === this.generation) this.revoke();
+    }
+  }
+
+  private noteReachable(reachable: boolean): void {
+    if (!reachable) {
+      this.connectionLost = true;
+      return;
+    }
+    if (!this.connectionLost && !this.committer.failed) return;
+    // Back in the same generation: the acknowledgements of the outage may be committed now.
+    this.connectionLost = false;
+    void this.committer.commitOwed();
   }
 
   private nextChangeOrTick(held: HeldBatch): Promise<void> {
@@ -250,8 +300,12 @@ export class BatchBridge {
       const end = Math.min(messages.length, held.nextToTake + maxChunkSize - chunk.length);
       for (let i = held.nextToTake; i < end; i++) chunk.push(messages[i] as KafkaRawMessage);
       held.nextToTake = end;
-      if (end === messages.length) this.ready.shift();
+      if (end === messages.length) {
+        this.ready.shift();
+        this.notify(held);
+      }
     }
+    this.outstanding += chunk.length;
     return chunk;
   }
 

@@ -72,8 +72,13 @@ export interface PartitionOffset {
 export interface FetchedBatch {
   readonly partition: number;
   readonly messages: KafkaRawMessage[];
-  /** Keeps the group membership alive; kafkajs sends one only every `heartbeatInterval`. */
-  heartbeat(): Promise<void>;
+  /**
+   * Keeps the group membership alive; kafkajs sends one only every `heartbeatInterval`.
+   * Usable after the batch settled. Resolves false when the broker cannot be reached (the
+   * membership may well be intact); rejects when the group moved on without this member's
+   * generation: a rebalance, an unknown member, an old generation.
+   */
+  heartbeat(): Promise<boolean>;
   /** False once kafkajs is stopping the consumer (stop, crash) or re-positioning the partition. */
   isActive(): boolean;
   /** The next fetch of this partition starts after `offset`. */
@@ -174,7 +179,7 @@ export async function openConsumer(
         return hooks.onBatch({
           partition,
           messages: payload.batch.messages.map((m) => toRawMessage(topic, partition, m)),
-          heartbeat: () => payload.heartbeat(),
+          heartbeat: () => payload.heartbeat().then(reachable, unreachableOrThrow),
           isActive: () => payload.isRunning() && !payload.isStale(),
           resolveOffset: (offset) => payload.resolveOffset(offset),
           // Not consumer.commitOffsets(): its retries may land after a rebalance, in a newer
@@ -209,6 +214,32 @@ export async function openConsumer(
     },
     disconnect: () => consumer.disconnect(),
   };
+}
+
+const reachable = () => true;
+
+// The group moved on: what this member handed out is another member's (or generation's) now.
+const revocations = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "ILLEGAL_GENERATION",
+  "UNKNOWN_MEMBER_ID",
+  "FENCED_INSTANCE_ID",
+]);
+
+/**
+ * A lost connection (the broker restarting, a network cut) or a coordinator that is still
+ * loading says nothing about the membership: false, and the caller keeps what it has.
+ */
+function unreachableOrThrow(error: unknown): false {
+  if (isRevocation(error)) throw error;
+  return false;
+}
+
+function isRevocation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { type } = error as Error & { type?: string };
+  if (type !== undefined && revocations.has(type)) return true;
+  return error.cause instanceof Error && isRevocation(error.cause);
 }
 
 // Errors of the join itself; a failed connect or subscribe (no broker, no topic) is final.

@@ -36,6 +36,8 @@ export class OffsetCommitter<S extends CommitSource> {
   /** The next commit may not wait for the interval (a rebalance or a stop wants it). */
   private urgent = false;
   private endWait: (() => void) | undefined;
+  /** The last commit failed and what it carried is still wanted: retry without a new ack. */
+  failed = false;
 
   /** @param intervalMs least time between the starts of two commits, except urgent ones */
   constructor(
@@ -76,6 +78,7 @@ export class OffsetCommitter<S extends CommitSource> {
   /** After a revoke: nothing fetched before is committed any more; it will be fetched again. */
   forget(): void {
     this.wanted.clear();
+    this.failed = false;
   }
 
   private async run(): Promise<void> {
@@ -92,9 +95,15 @@ export class OffsetCommitter<S extends CommitSource> {
         }
         this.lastCommitStart = performance.now();
         // Any batch's commit will do: it commits for the consumer, in its generation.
-        await (round[0] as CommitRound<S>).source.batch.commit(
-          round.map(({ partition, offset }) => ({ partition, offset })),
-        );
+        try {
+          await (round[0] as CommitRound<S>).source.batch.commit(
+            round.map(({ partition, offset }) => ({ partition, offset })),
+          );
+        } catch (error) {
+          this.failed = true;
+          throw error;
+        }
+        this.failed = false;
         for (const { source, partition, offset } of round) {
           if (!this.isCurrent(source)) continue;
           this.offsets.committed(partition, offset);

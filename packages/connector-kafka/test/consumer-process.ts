@@ -16,6 +16,8 @@ export interface HandledRecord {
   offset: bigint;
   /** The process that handled it. */
   pid: number;
+  /** Epoch milliseconds when its handler finished. */
+  at: number;
 }
 
 export interface ConsumerProcess {
@@ -82,8 +84,20 @@ export function readHandled(file: string): HandledRecord[] {
     .split("\n")
     .filter((line) => line.length > 0)
     .map((line) => {
-      const [id, partition, offset, pid] = line.split(" ") as [string, string, string, string];
-      return { id, partition: Number(partition), offset: BigInt(offset), pid: Number(pid) };
+      const [id, partition, offset, pid, at] = line.split(" ") as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      return {
+        id,
+        partition: Number(partition),
+        offset: BigInt(offset),
+        pid: Number(pid),
+        at: Number(at),
+      };
     });
 }
 

@@ -38,7 +38,7 @@ function source(broker: FakeBroker, partition: number, offsets: string[]): Sourc
   const batch: FetchedBatch = {
     partition,
     messages: offsets.map((offset) => ({ offset }) as KafkaRawMessage),
-    heartbeat: async () => {},
+    heartbeat: async () => true,
     isActive: () => true,
     resolveOffset: (offset) => resolved.push(offset),
     commit: broker.commit,

@@ -1,0 +1,159 @@
+// At least once through a broker outage, counted: the broker is stopped for 5 s and for 20 s
+// while a consumer process (one in-process consumer, or two spawnProcess workers) works through
+// a topic, then started again on the same data and ports. Nothing may be lost, and a lost
+// connection is no rebalance: only what was handled but not committed when the broker went
+// down may be handled again. The test runs its own broker, so halting it disturbs no other file.
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { type Admin, Kafka, logLevel, Partitioners } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type KafkaBroker, startKafkaBroker } from "../../../scripts/kafka/broker.mjs";
+import {
+  countHandled,
+  type HandledRecord,
+  handledFile,
+  readHandled,
+  startConsumerProcess,
+} from "./consumer-process.js";
+import { type TestTopic, waitUntil } from "./kafka-test-kit.js";
+
+const messageCount = 30_000;
+const partitions = 4;
+
+let broker: KafkaBroker;
+let admin: Admin;
+
+beforeAll(async () => {
+  broker = await startKafkaBroker();
+  admin = new Kafka({ brokers: [broker.brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+}, 180_000);
+
+afterAll(async () => {
+  await admin?.disconnect();
+  await broker?.stop();
+});
+
+async function topicWithMessages(): Promise<TestTopic> {
+  const topic = `romeways-outage-${randomUUID().slice(0, 8)}`;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: partitions }],
+  });
+  const producer = new Kafka({ brokers: [broker.brokers], logLevel: logLevel.NOTHING }).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  for (let start = 0; start < messageCount; start += 1_000) {
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 1_000 }, (_, i) => ({
+        key: `key-${(start + i) % 101}`,
+        value: `id-${start + i}`,
+      })),
+    });
+  }
+  await producer.disconnect();
+  return { topic, groupId: `${topic}-group`, partitions };
+}
+
+async function committed(topic: TestTopic): Promise<Map<number, bigint>> {
+  const [offsets] = await admin.fetchOffsets({ groupId: topic.groupId, topics: [topic.topic] });
+  return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+}
+
+function uncommitted(records: readonly HandledRecord[], offsets: Map<number, bigint>) {
+  return records.filter((record) => record.offset >= (offsets.get(record.partition) ?? 0n));
+}
+
+function repeatedIds(records: readonly HandledRecord[]): string[] {
+  const seen = new Set<string>();
+  const repeated: string[] = [];
+  for (const { id } of records) {
+    if (seen.has(id)) repeated.push(id);
+    seen.add(id);
+  }
+  return repeated;
+}
+
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+
+async function outageRun(outageMs: number, workers: number | undefined): Promise<void> {
+  const topic = await topicWithMessages();
+  const file = handledFile();
+  const started = performance.now();
+  const consumer = startConsumerProcess(topic, file, {
+    KAFKA_BROKERS: broker.brokers,
+    MAX_CHUNK_SIZE: "50",
+    HANDLER_DELAY_MS: "5",
+    MAX_BYTES_PER_PARTITION: "16384",
+    ...(workers === undefined ? {} : { WORKERS: String(workers) }),
+  });
+  await consumer.ready;
+  await waitUntil(
+    "a quarter of the messages are handled",
+    () => readHandled(file).length >= 3_000,
+    {
+      intervalMs: 20,
+    },
+  );
+  const committedBefore = await committed(topic);
+  const atOutage = readHandled(file);
+  const halting = broker.halt();
+  const mayRepeat = uncommitted(atOutage, committedBefore);
+  await halting;
+  await new Promise((resolve) => setTimeout(resolve, outageMs));
+  const handledDuringOutage = readHandled(file).length - atOutage.length;
+  await broker.resume();
+  await waitUntil(
+    "every message is handled",
+    () => countHandled(readHandled(file)).distinct === messageCount,
+    { timeoutMs: 180_000, intervalMs: 100 },
+  );
+  // What is handled by now must be committed too: a later restart would repeat nothing.
+  await waitUntil(
+    "every offset is committed",
+    async () => {
+      const offsets = await committed(topic).catch(() => new Map<number, bigint>());
+      let total = 0n;
+      for (const offset of offsets.values()) total += offset > 0n ? offset : 0n;
+      return total === BigInt(messageCount);
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+  consumer.child.kill("SIGTERM");
+  await consumer.exited;
+
+  const all = readHandled(file);
+  const { distinct, duplicates } = countHandled(all);
+  const allowed = new Set(mayRepeat.map((record) => record.id));
+  const beyond = repeatedIds(all).filter((id) => !allowed.has(id));
+  console.log(
+    `[kafka] broker outage ${outageMs / 1000}s under ${workers === undefined ? "one in-process consumer" : `${workers} workers`}: ` +
+      `${messageCount} messages, ${partitions} partitions; ${atOutage.length} handled when the broker went down, ` +
+      `${mayRepeat.length} of them uncommitted; ${handledDuringOutage} handled during the outage; ` +
+      `${duplicates} handled twice (${beyond.length} of them beyond the uncommitted ones); ${seconds(started)}s`,
+  );
+  expect(distinct).toBe(messageCount);
+  expect(beyond).toEqual([]);
+  expect(duplicates).toBeLessThanOrEqual(mayRepeat.length);
+}
+
+describe("a broker outage costs no more than what was handled and not yet committed", () => {
+  test(
+    "the broker stopped for 5 s under one in-process consumer",
+    () => outageRun(5_000, undefined),
+    300_000,
+  );
+  test(
+    "the broker stopped for 20 s under one in-process consumer",
+    () => outageRun(20_000, undefined),
+    300_000,
+  );
+  test("the broker stopped for 5 s under two worker processes", () => outageRun(5_000, 2), 300_000);
+  test(
+    "the broker stopped for 20 s under two worker processes",
+    () => outageRun(20_000, 2),
+    300_000,
+  );
+});
