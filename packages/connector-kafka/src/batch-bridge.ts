@@ -292,17 +292,28 @@ export class BatchBridge {
     return this.assigned === undefined || this.assigned.has(partition);
   }
 
+  /**
+   * Takes from every ready batch (one per partition with `partitionsConsumedConcurrently`) a
+   * fair share, in offset order within each: per-key concurrency then sees the keys of every
+   * partition instead of one partition's batch after another.
+   */
   private takeNow(maxChunkSize: number): KafkaRawMessage[] {
     const chunk: KafkaRawMessage[] = [];
     while (chunk.length < maxChunkSize && this.ready.length > 0) {
-      const held = this.ready[0] as HeldBatch;
-      const { messages } = held.batch;
-      const end = Math.min(messages.length, held.nextToTake + maxChunkSize - chunk.length);
-      for (let i = held.nextToTake; i < end; i++) chunk.push(messages[i] as KafkaRawMessage);
-      held.nextToTake = end;
-      if (end === messages.length) {
-        this.ready.shift();
-        this.notify(held);
+      const share = Math.ceil((maxChunkSize - chunk.length) / this.ready.length);
+      for (const held of this.ready) {
+        const { messages } = held.batch;
+        const room = Math.min(share, maxChunkSize - chunk.length);
+        const end = Math.min(messages.length, held.nextToTake + room);
+        for (let i = held.nextToTake; i < end; i++) chunk.push(messages[i] as KafkaRawMessage);
+        held.nextToTake = end;
+      }
+      if (this.ready.some((held) => held.nextToTake === held.batch.messages.length)) {
+        this.ready = this.ready.filter((held) => {
+          if (held.nextToTake < held.batch.messages.length) return true;
+          this.notify(held);
+          return false;
+        });
       }
     }
     this.outstanding += chunk.length;

@@ -61,19 +61,32 @@ export async function createTestTopic(options: TestTopicOptions = {}): Promise<T
   const topic = `romeways-test-${randomUUID().slice(0, 8)}`;
   const groupId = `${topic}-group`;
   const adminClient = await kafkaAdmin();
-  await adminClient.createTopics({
-    waitForLeaders: true,
-    topics: [
-      {
-        topic,
-        numPartitions: partitions,
-        configEntries: Object.entries(options.config ?? {}).map(([name, value]) => ({
-          name,
-          value,
-        })),
-      },
-    ],
-  });
+  await adminClient
+    .createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          configEntries: Object.entries(options.config ?? {}).map(([name, value]) => ({
+            name,
+            value,
+          })),
+        },
+      ],
+    })
+    .catch(async (error: unknown) => {
+      // Created, but the leader wait asked before the broker's metadata knew the topic (seen
+      // right after another test's topic was deleted): wait for the leaders here instead.
+      if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw error;
+      await waitUntil("the new topic has its leaders", async () => {
+        const metadata = await adminClient
+          .fetchTopicMetadata({ topics: [topic] })
+          .catch(() => undefined);
+        const found = metadata?.topics[0]?.partitions ?? [];
+        return found.length === partitions && found.every((p) => p.leader >= 0);
+      });
+    });
   onTestFinished(async () => {
     await adminClient.deleteGroups([groupId]).catch(() => {});
     await adminClient.deleteTopics({ topics: [topic] }).catch(() => {});

@@ -119,4 +119,46 @@ describe("no message is lost when the consumer process dies", () => {
     expect(distinct).toBe(messageCount);
     expect(duplicates).toBe(0);
   });
+
+  test("a consumer killed with SIGKILL while a resend waits for its delay loses nothing", async () => {
+    const total = 2_000;
+    const delayMs = 8_000;
+    const topic = await createTestTopic({ partitions: 4 });
+    await produce(
+      topic.topic,
+      Array.from({ length: total }, (_, i) => ({ key: `key-${i % 50}`, value: `id-${i}` })),
+    );
+    const file = handledFile();
+    const env = { CONCURRENCY: "20", RESEND_ID: "id-0", RESEND_DELAY_MS: String(delayMs) };
+    const first = startConsumerProcess(topic, file, env);
+    await first.ready;
+    await waitUntil("id-0 is resent", () => first.output().includes("resending id-0"));
+    const resentAt = Number(/resending id-0 at (\d+)/.exec(first.output())?.[1]);
+    await waitUntil("every other message is handled", () => {
+      return countHandled(readHandled(file)).distinct === total - 1;
+    });
+    // Killed while the resend is held, taken and not acknowledged, before it is due.
+    const killedAfterMs = Date.now() - resentAt;
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(readHandled(file).some((record) => record.id === "id-0")).toBe(false);
+
+    const second = startConsumerProcess(topic, file, env);
+    await second.ready;
+    await waitUntil("id-0 is handled", () => readHandled(file).some(({ id }) => id === "id-0"), {
+      timeoutMs: 60_000,
+    });
+    second.child.kill("SIGTERM");
+    await second.exited;
+    const records = readHandled(file);
+    const resend = records.find(({ id }) => id === "id-0") as HandledRecord;
+    const { distinct, duplicates } = countHandled(records);
+    console.log(
+      `[kafka] SIGKILL during a ${delayMs / 1000} s resend delay (killed ${killedAfterMs} ms after the resend): ` +
+        `${distinct} of ${total} handled, ${duplicates} twice; the resend handled ${resend.at - resentAt} ms after it was resent`,
+    );
+    expect(killedAfterMs).toBeLessThan(delayMs);
+    expect(distinct).toBe(total);
+    expect(resend.at).toBeGreaterThanOrEqual(resentAt + delayMs);
+  });
 });
