@@ -12,7 +12,7 @@ import type {
   KafkaPartitionAssigner,
 } from "./kafkajs-client.js";
 
-/** Connector config of the Kafka connector (the seed's `bootstrap_server` and `client_id`). */
+/** Connector config of the Kafka connector (Python romeways' `bootstrap_server` and `client_id`). */
 export interface KafkaConnectorConfig extends ConnectorConfig, KafkaClientOptions {
   /** Bootstrap brokers: `["host1:9092", "host2:9092"]` or `"host1:9092,host2:9092"`. */
   brokers: string | string[];
