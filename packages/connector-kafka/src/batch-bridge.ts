@@ -12,7 +12,7 @@ interface HeldBatch extends CommitSource {
   /** Index of the first message not taken yet. */
   nextToTake: number;
   released: boolean;
-  /** Something its settle loop waits for happened (a take, an ack, a revoke, close). */
+  /** Something its settle loop waits for happened (its last take, a revoke, close). */
   changed: boolean;
   wake: (() => void) | undefined;
   /** Resolves once its settle loop ended, never rejects. */
@@ -151,11 +151,9 @@ export class BatchBridge {
       this.outstanding--;
       touched.add(held);
     }
-    for (const held of touched) {
-      // A settled batch has no loop of its own any more: its acks go straight to the committer.
-      if (held.released) this.committer.request(held);
-      else this.notify(held);
-    }
+    // Straight to the committer: a batch's settle loop waits for takes, not for acks (waking it
+    // per ack cost a timer and a heartbeat check per message).
+    for (const held of touched) this.committer.request(held);
   }
 
   /** The group was (re)joined: only `partitions` are ours now, and kafkajs refetches them. */
