@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { idle } from "./idle.js";
 import { ioBound } from "./io-bound.js";
 import { KafkaBrokerOnDemand } from "./kafka-broker.js";
+import { kafkaIoBound } from "./kafka-io-bound.js";
 import { kafkaThroughput } from "./kafka-throughput.js";
 import { latency } from "./latency.js";
 import { memoryFootprint } from "./memory-footprint.js";
@@ -24,6 +25,7 @@ const all: Benchmark[] = [
   memoryFootprint,
   latency,
   kafkaThroughput,
+  kafkaIoBound,
   postgresThroughput,
   redisThroughput,
 ];
