@@ -239,14 +239,14 @@ export class BatchBridge {
     const batch = this.heartbeatOf;
     if (batch === undefined || this.closing) return;
     if (this.outstanding === 0 && !this.connectionLost && !this.committer.failed) return;
-    const generation = this.generation;
     try {
       this.noteReachable(await batch.heartbeat());
     } catch {
-      if (generation !== this.generation) return;
-      // The group is rebalancing without us or forgot us: what is done may still land.
+      // The group is rebalancing or forgot us: what is done may still land in this generation.
+      // No revoke here: kafkajs meets the same answer, rejoins and refetches from the commit,
+      // and the join revokes. Revoking first would let batches it fetches meanwhile commit
+      // past messages that are still being handled.
       await this.committer.commitOwed();
-      if (generation === this.generation) this.revoke();
     }
   }
 
