@@ -64,7 +64,7 @@ export function readPythonMessage(
   headers?: RawMessage["headers"],
 ): PythonMessage {
   const envelope = couldBeEnvelope(body) ? readEnvelope(body) : undefined;
-  if (envelope !== undefined && envelope.isEnvelope) return envelope;
+  if (envelope?.isEnvelope === true) return envelope;
   const text = pyDecodeUtf8(body);
   const counter = envelope?.counter ?? 0n;
   if (text !== undefined) {
