@@ -5,12 +5,14 @@ import { KafkaQueueConnector } from "@romeways/connector-kafka";
 import { describe, expect, test } from "vitest";
 import {
   bytes,
+  committedOffsets,
   connectorConfig,
   createTestTopic,
   produce,
   startedConnector,
   take,
   text,
+  waitUntil,
 } from "./kafka-test-kit.js";
 
 describe("the Kafka connector", () => {
@@ -53,18 +55,35 @@ describe("the Kafka connector", () => {
     expect(new Set(taken).size).toBe(300);
   });
 
-  test("a fetched batch holds back the next one until it is acknowledged", async () => {
+  test("a fetched batch holds back the next one until all of it is taken", async () => {
     const topic = await createTestTopic();
     const connector = await startedConnector(topic);
+    await produce(topic.topic, [{ value: "a" }, { value: "b" }]);
+    expect((await take(connector, 1, { maxChunkSize: 1, ack: false })).map(text)).toEqual(["a"]);
+    // Sent while "b" of the first batch waits to be taken: kafkajs fetches it only after.
+    await produce(topic.topic, [{ value: "c" }]);
+    // Absence cannot be awaited: give "c" a fair chance to be fetched, and see it not come.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await connector.getMessages(10, AbortSignal.timeout(1_000))).map(text)).toEqual(["b"]);
+    expect((await take(connector, 1, { ack: false })).map(text)).toEqual(["c"]);
+  });
+
+  test("the next batch comes while taken messages are unacknowledged, and commits wait for them", async () => {
+    const topic = await createTestTopic();
+    const connector = await startedConnector(topic, { commitIntervalMs: 0 });
     await produce(topic.topic, [{ value: "first" }]);
     const first = await take(connector, 1, { ack: false });
-    expect(first.map(text)).toEqual(["first"]);
-    // Sent while the first batch waits for its acknowledgement: kafkajs fetches it only after.
     await produce(topic.topic, [{ value: "second" }]);
-    // Absence cannot be awaited: give the second batch a fair chance to come, and see it not.
-    expect(await connector.getMessages(10, AbortSignal.timeout(1_500))).toEqual([]);
+    const second = await take(connector, 1, { ack: false, timeoutMs: 10_000 });
+    expect(second.map(text)).toEqual(["second"]);
+    await connector.ack(second);
+    // "first" holds back the commit of "second": absence again, after a fair chance.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await committedOffsets(topic.groupId, topic.topic)).get(0) ?? -1n).toBeLessThan(1n);
     await connector.ack(first);
-    expect((await take(connector, 1)).map(text)).toEqual(["second"]);
+    await waitUntil("both are committed", async () => {
+      return (await committedOffsets(topic.groupId, topic.topic)).get(0) === 2n;
+    });
   });
 
   test("a tombstone comes back with body null and its key", async () => {
