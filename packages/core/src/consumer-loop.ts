@@ -87,6 +87,7 @@ export class ConsumerLoop {
       this.scheduler = new SlotScheduler(
         scheduling.concurrency,
         scheduling.concurrency + config.maxChunkSize,
+        config.maxChunkSize,
         laneOf,
         (raw) => this.process(raw, performance.now()),
       );

@@ -28,6 +28,8 @@ export class SlotScheduler {
     private readonly concurrency: number,
     /** Most messages taken and not finished, running ones included. */
     private readonly bufferLimit: number,
+    /** Room the loop waits for before it polls again: a poll of one message at a time costs. */
+    private readonly pollSize: number,
     private readonly laneOf: (raw: RawMessage) => string | undefined,
     private readonly run: RunMessage,
   ) {}
@@ -41,9 +43,9 @@ export class SlotScheduler {
     return this.running;
   }
 
-  /** Resolves once there is room for another message (or the scheduler closed). */
+  /** Resolves once there is room for a poll's worth of messages (or the scheduler closed). */
   whenRoom(): Promise<void> {
-    if (this.room > 0 || this.closed) return Promise.resolve();
+    if (this.hasRoomForPoll() || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       this.roomWaiter = resolve;
     });
@@ -75,6 +77,10 @@ export class SlotScheduler {
     return new Promise((resolve) => {
       this.idleWaiter = resolve;
     });
+  }
+
+  private hasRoomForPoll(): boolean {
+    return this.room >= Math.min(this.pollSize, this.bufferLimit);
   }
 
   private startWhatFits(): void {
@@ -111,7 +117,7 @@ export class SlotScheduler {
       return;
     }
     this.startWhatFits();
-    if (this.room > 0 && this.roomWaiter !== undefined) {
+    if (this.roomWaiter !== undefined && this.hasRoomForPoll()) {
       const waiter = this.roomWaiter;
       this.roomWaiter = undefined;
       waiter();
