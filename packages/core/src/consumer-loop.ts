@@ -211,7 +211,8 @@ export class ConsumerLoop {
       const started = timed ? performance.now() : chunkStart;
       const called = callHandler(this.call, message);
       let result: HandlerResult;
-      if (isThenable(called)) {
+      // A Promise first: what an async handler returns, and the cheapest to recognise.
+      if (called instanceof Promise || isThenable(called)) {
         // Awaited inline: a `then` per message would cost a promise and two closures.
         try {
           await called;
@@ -251,7 +252,9 @@ export class ConsumerLoop {
     if (message === undefined) return undefined;
     const called = callHandler(this.call, message);
     if (!isThenable(called)) return this.conclude(message, called, started);
-    return called.then(
+    // Promise.resolve adopts a foreign thenable safely (its then() may throw).
+    const settling = called instanceof Promise ? called : Promise.resolve(called);
+    return settling.then(
       () => this.conclude(message, handlerOk, started),
       (thrown: unknown) => this.conclude(message, failedWith(thrown), started),
     );
@@ -279,11 +282,13 @@ export class ConsumerLoop {
     result: HandlerResult,
     started: number,
   ): Promise<void> | undefined {
-    message.settled();
+    // Only messages whose handler read `signal` are watched: most never are.
+    if (this.watched.size !== 0) this.watched.delete(message);
     if (result === handlerOk) {
       // Reading the time costs about as much as the rest of the loop's work on a message.
-      const durationMs = this.listeners().timed ? performance.now() - started : 0;
-      return this.settler.settle(message, handled, durationMs);
+      const listening = this.listeners();
+      const durationMs = listening.timed ? performance.now() - started : 0;
+      return this.settler.settle(message, handled, durationMs, listening);
     }
     const durationMs = performance.now() - started;
     let outcome: Outcome = handled;

@@ -62,11 +62,6 @@ export class DeliveredMessage implements Message {
     return rare.abort.signal;
   }
 
-  /** Its handler is done: a stop deadline no longer concerns it. */
-  settled(): void {
-    if (this.#rare?.abort !== undefined) this.watchers?.delete(this);
-  }
-
   /** The handler should give up: its deadline passed, or the app's stop deadline did. */
   abort(reason: Error): void {
     const rare = this.rare();

@@ -30,17 +30,17 @@ export function callHandler(
   options: HandlerCallOptions,
   message: DeliveredMessage,
 ): HandlerResult | PromiseLike<unknown> {
-  let settling: PromiseLike<unknown>;
+  let result: unknown;
   try {
-    const result = options.handler(message);
-    // Reading `then` may throw, and a foreign thenable's then() too: both inside the try.
+    result = options.handler(message);
+    // Reading `then` may throw: inside the try. The thenable itself is adopted by the caller
+    // (`await`, or `Promise.resolve`), which also guards against a `then()` that throws.
     if (!isThenable(result)) return handlerOk;
-    settling = result instanceof Promise ? result : Promise.resolve(result);
   } catch (thrown) {
     return { ok: false, thrown };
   }
   const { timeoutMs } = options;
-  return timeoutMs === undefined ? settling : withDeadline(options, message, settling, timeoutMs);
+  return timeoutMs === undefined ? result : withDeadline(options, message, result, timeoutMs);
 }
 
 /** How a handler's promise rejected: a timeout when it is core's deadline (or rethrows it). */
@@ -53,9 +53,10 @@ export function failedWith(thrown: unknown): HandlerResult {
 function withDeadline(
   options: HandlerCallOptions,
   message: DeliveredMessage,
-  settling: PromiseLike<unknown>,
+  thenable: PromiseLike<unknown>,
   timeoutMs: number,
 ): Promise<unknown> {
+  const settling = Promise.resolve(thenable);
   const timer = new AbortController();
   const started = performance.now();
   let decided = false;

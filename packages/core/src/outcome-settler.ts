@@ -44,15 +44,14 @@ export class OutcomeSettler {
     message: DeliveredMessage,
     outcome: Outcome,
     durationMs: number,
+    listening: Listening = this.options.listeners(),
   ): Promise<void> | undefined {
     switch (outcome.outcome) {
-      case "handled": {
+      case "handled":
         // Most messages, so the cheapest path: nothing to publish, mostly nobody listening.
-        const listening = this.options.listeners();
         if (listening.handled || listening.outcome) this.final(message, outcome, durationMs);
         else this.options.finish(message.raw);
         return undefined;
-      }
       case "resent":
         return this.publishThen(
           this.options.connector,
