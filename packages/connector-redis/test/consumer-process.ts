@@ -77,7 +77,10 @@ export function startConsumerProcess(
 
 export function readHandled(file: string): HandledRecord[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
+  const text = readFileSync(file, "utf8");
+  // The consumer may be writing a line right now: read only the lines it finished.
+  return text
+    .slice(0, text.lastIndexOf("\n") + 1)
     .split("\n")
     .filter((line) => line.length > 0)
     .map((line) => {
