@@ -1,10 +1,11 @@
 // Runs test/fixtures/consumer-app.ts as a child process and reads what it handled.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readFinishedLines } from "@romeways/testing";
 import { onTestFinished } from "vitest";
 import { kafkaBrokers, type TestTopic } from "./kafka-test-kit.js";
 
@@ -79,29 +80,22 @@ export function startConsumerProcess(
 }
 
 export function readHandled(file: string): HandledRecord[] {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, "utf8");
-  // The consumer may be writing a line right now: read only the lines it finished.
-  return text
-    .slice(0, text.lastIndexOf("\n") + 1)
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const [id, partition, offset, pid, at] = line.split(" ") as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      return {
-        id,
-        partition: Number(partition),
-        offset: BigInt(offset),
-        pid: Number(pid),
-        at: Number(at),
-      };
-    });
+  return readFinishedLines(file).map((line) => {
+    const [id, partition, offset, pid, at] = line.split(" ") as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    return {
+      id,
+      partition: Number(partition),
+      offset: BigInt(offset),
+      pid: Number(pid),
+      at: Number(at),
+    };
+  });
 }
 
 /** How many different messages were handled, and how many handlings were repeats. */

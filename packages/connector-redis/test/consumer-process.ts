@@ -1,10 +1,11 @@
 // Runs test/fixtures/consumer-app.ts as a child process and reads what it handled.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readFinishedLines } from "@romeways/testing";
 import { onTestFinished } from "vitest";
 import { redisUrl, type TestStream } from "./redis-test-kit.js";
 
@@ -76,17 +77,10 @@ export function startConsumerProcess(
 }
 
 export function readHandled(file: string): HandledRecord[] {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, "utf8");
-  // The consumer may be writing a line right now: read only the lines it finished.
-  return text
-    .slice(0, text.lastIndexOf("\n") + 1)
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const [id, entry, pid] = line.split(" ") as [string, string, string];
-      return { id, entry, pid: Number(pid) };
-    });
+  return readFinishedLines(file).map((line) => {
+    const [id, entry, pid] = line.split(" ") as [string, string, string];
+    return { id, entry, pid: Number(pid) };
+  });
 }
 
 /** How many different messages were handled, and how many handlings were repeats. */

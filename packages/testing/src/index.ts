@@ -28,6 +28,7 @@ export { ConformanceSession, type TakeOptions } from "./conformance-session.js";
 export { type ConformanceAppOptions, runConformanceApp } from "./conformance-worker-app.js";
 export { FakeBroker } from "./fake-broker.js";
 export type { FakeQueue } from "./fake-queue.js";
+export { readFinishedLines } from "./finished-lines.js";
 export {
   createTestHarness,
   type PublishOptions,
