@@ -11,7 +11,10 @@ export interface KafkaRawMessage extends RawMessage {
   readonly offset: string;
   /** Timestamp of the record, milliseconds since the epoch as a decimal string. */
   readonly timestamp: string;
-  /** The record's headers as UTF-8 text; of a repeated header, the last value. */
+  /**
+   * The record's headers as UTF-8 text; of a repeated header, the last value. A header
+   * without a value is `""`; bytes that are not UTF-8 come with U+FFFD in their place.
+   */
   headers: Record<string, string>;
   /** The record's key bytes, if it has a key. */
   key?: Uint8Array;

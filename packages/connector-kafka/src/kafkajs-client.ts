@@ -353,9 +353,12 @@ function toTextHeaders(headers: IHeaders | undefined): Record<string, string> {
   const text: Record<string, string> = {};
   // for-in, not Object.entries: most records have no headers, and this runs per message.
   for (const name in headers) {
-    const value = headers[name];
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) text[name] = last.toString();
+    const value: unknown = headers[name];
+    const last: unknown = Array.isArray(value) ? value[value.length - 1] : value;
+    // Kafka allows a header without a value (kafkajs gives null): "" keeps it visible. A
+    // throw here would fail the whole batch in eachBatch, which kafkajs retries forever.
+    // Bytes that are not UTF-8 decode with U+FFFD in their place.
+    text[name] = last === null || last === undefined ? "" : String(last);
   }
   return text;
 }

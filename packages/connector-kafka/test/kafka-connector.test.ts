@@ -33,6 +33,31 @@ describe("the Kafka connector", () => {
     }
   });
 
+  test("a header without a value, or with bytes that are not UTF-8, reaches the handler as text and blocks nothing", async () => {
+    const topic = await createTestTopic();
+    const connector = await startedConnector(topic);
+    // kafkajs writes a null header value as Kafka's "no value" (length -1), but sizes it first
+    // with Buffer.byteLength, which throws on null: null counts as 0 bytes while it sends.
+    const { byteLength } = Buffer;
+    Buffer.byteLength = ((value: string, encoding?: BufferEncoding) =>
+      value === null ? 0 : byteLength(value, encoding)) as typeof Buffer.byteLength;
+    try {
+      await produce(topic.topic, [
+        { value: "no value", headers: { empty: null as unknown as string } },
+        { value: "not utf-8", headers: { bytes: Buffer.from([0xff, 0xfe, 0x41]) } },
+        { value: "plain", headers: { h: "v" } },
+      ]);
+    } finally {
+      Buffer.byteLength = byteLength;
+    }
+    const taken = await take(connector, 3, { timeoutMs: 20_000 });
+    expect(taken.map((m) => [text(m), m.headers])).toEqual([
+      ["no value", { empty: "" }],
+      ["not utf-8", { bytes: "\uFFFD\uFFFDA" }],
+      ["plain", { h: "v" }],
+    ]);
+  });
+
   test("concurrent polls on one instance share several partitions without losing or repeating a message", async () => {
     const topic = await createTestTopic({ partitions: 3 });
     const connector = await startedConnector(topic, { partitionsConsumedConcurrently: 3 });
