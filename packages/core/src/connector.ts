@@ -41,6 +41,27 @@ export interface Connector {
   ack(messages: RawMessage[]): Promise<void>;
   /** Release everything; messages taken but not acknowledged must be delivered again. */
   stop(): Promise<void>;
+  /**
+   * Optional, synchronous and cheap (health probes call it often): what only the connector
+   * knows about its link to the broker. Without it, core judges the instance by its context's
+   * `reportDisconnected` / `reportReconnected` calls.
+   */
+  health?(): ConnectorHealth;
+}
+
+/** A connector's own view of its link to the broker, merged by core into `romeways.health()`. */
+export interface ConnectorHealth {
+  /** false while the broker cannot be reached. */
+  connected: boolean;
+  /**
+   * Partitions or shards this instance holds, e.g. `["orders-0"]`. Omit when the broker does
+   * not assign any; an empty array means "assigns, but holds none now" (not ready).
+   */
+  assigned?: readonly string[];
+  /** Messages waiting for this consumer, when the broker tells. */
+  lag?: number;
+  /** One line: why not connected, or not assigned. */
+  reason?: string;
 }
 
 /**

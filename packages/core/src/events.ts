@@ -22,7 +22,15 @@ export interface MessageDoneEvent extends MessageEvent {
 export type DeadLetterReason = "max-resends" | "failed" | "timeout";
 
 /** Where a connector call failed; `background`: reported by the connector through its context. */
-export type ConnectorPhase = "start" | "poll" | "send" | "ack" | "stop" | "background";
+export type ConnectorPhase =
+  | "start"
+  | "poll"
+  | "send"
+  | "ack"
+  | "stop"
+  | "background"
+  /** The broker cannot be reached: reported through the context's `reportDisconnected`. */
+  | "connection";
 
 export interface WorkerRef {
   connectorName: string;
@@ -39,6 +47,8 @@ export interface RomewaysEvents {
   "connector:started": [QueueRef];
   "connector:stopped": [QueueRef];
   "connector:error": [QueueRef & { phase: ConnectorPhase; error: Error }];
+  /** The outage `reportDisconnected` began is over, after `downMs` milliseconds. */
+  "connector:reconnected": [QueueRef & { downMs: number }];
   "poll:overrun": [QueueRef & { elapsedMs: number; frequencyMs: number }];
   "message:received": [MessageEvent];
   "message:handled": [MessageDoneEvent];
@@ -60,6 +70,8 @@ export interface RomewaysEvents {
   ];
   /** A handler settled after its deadline had decided the outcome: it changed nothing. */
   "message:late": [MessageDoneEvent & { error: Error | undefined }];
+  /** `publish` (or a producer's) sent this message and the broker has it. */
+  "message:published": [QueueRef & { raw: RawMessage }];
   "worker:started": [WorkerRef];
   "worker:exited": [WorkerRef & { code: number | null; signal: NodeJS.Signals | null }];
   "worker:restarted": [WorkerRef & { attempt: number; delayMs: number }];

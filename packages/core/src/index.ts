@@ -1,5 +1,11 @@
 export { type Clock, systemClock } from "./clock.js";
-export type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "./connector.js";
+export type {
+  Connector,
+  ConnectorClass,
+  ConnectorConfig,
+  ConnectorHealth,
+  RawMessage,
+} from "./connector.js";
 export type { ConnectorContext } from "./connector-context.js";
 export {
   type DeadLetterReplayOptions,

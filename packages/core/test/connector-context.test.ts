@@ -118,6 +118,8 @@ describe("the connector context", () => {
         queueName,
         logger: recordingLogger().logger,
         reportError: () => {},
+        reportDisconnected: () => {},
+        reportReconnected: () => {},
       }),
     );
     await host.serve(1, { method: "open", queueName: "jobs", role: "consumer" });

@@ -61,6 +61,8 @@ export class ConformanceSession<C extends Connector = Connector> {
       queueName,
       logger: silentLogger,
       reportError: (error) => this.reported.push({ queueName, error }),
+      reportDisconnected: () => {},
+      reportReconnected: () => {},
     };
   }
 

@@ -42,6 +42,8 @@ export async function runConformanceApp(options: ConformanceAppOptions): Promise
     queueName,
     logger: silentLogger,
     reportError: () => {},
+    reportDisconnected: () => {},
+    reportReconnected: () => {},
   });
   const hostedInParent = (producer.constructor as Partial<ConnectorClass>).hostedInParent === true;
   app.connectorRegister({

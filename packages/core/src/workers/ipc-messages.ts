@@ -61,6 +61,7 @@ export const forwardableEvents: readonly RomewaysEventName[] = [
   "connector:started",
   "connector:stopped",
   "connector:error",
+  "connector:reconnected",
   "poll:overrun",
   "message:received",
   "message:handled",
