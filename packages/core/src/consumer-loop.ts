@@ -14,6 +14,7 @@ import {
   isThenable,
 } from "./handler-call.js";
 import { HeldMessages } from "./held-messages.js";
+import type { Instrumentation } from "./instrumentation.js";
 import { type Listening, listeningTo, notRead } from "./listening.js";
 import type { Logger } from "./logger.js";
 import { decideOutcome, type HandlerResult, type Outcome } from "./outcome.js";
@@ -33,6 +34,8 @@ export interface ConsumerLoopOptions {
   events: RomewaysEmitter;
   logger: Logger;
   clock: Clock;
+  /** Tracing and metrics hooks (guarded); the handler comes already wrapped by them. */
+  instrumentation?: Instrumentation | undefined;
 }
 
 const handled: Outcome = Object.freeze({ outcome: "handled" });
@@ -178,6 +181,7 @@ export class ConsumerLoop {
         poll.done();
       }
       if (chunk.length === 0) continue;
+      this.options.instrumentation?.received?.(chunk, this.ref);
       const due = this.held.admit(chunk, this.epochNow());
       if (due.length > 0) await this.dispatch(due, frequencyMs);
     }

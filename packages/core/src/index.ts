@@ -34,10 +34,13 @@ export type {
   WorkerRef,
 } from "./events.js";
 export type { Handler } from "./handler-call.js";
+export type { Instrumentation, OutgoingMessage, SendKind } from "./instrumentation.js";
 export { createConsoleLogger, type Logger, type LogLevel } from "./logger.js";
 export type { Message } from "./message.js";
 export { romewaysHeaders } from "./message-headers.js";
 export type { HandlerResult, Outcome, OutcomeName } from "./outcome.js";
+export type { Producer, PublishOptions, PublishPayload } from "./producer/publish-options.js";
+export { redirectPublishing } from "./producer/publish-redirect.js";
 export type { QueueConfig, ResolvedQueueConfig } from "./queue-config.js";
 export type {
   ConnectorRegistration,

@@ -4,6 +4,7 @@ import { reportConnectorError } from "./connector-error.js";
 import type { DeliveredMessage } from "./delivered-message.js";
 import { errorFields, toError } from "./errors/index.js";
 import type { QueueRef, RomewaysEmitter } from "./events.js";
+import { type Instrumentation, instrumentSend } from "./instrumentation.js";
 import type { Listening } from "./listening.js";
 import type { Logger } from "./logger.js";
 import type { HandlerResult, Outcome } from "./outcome.js";
@@ -25,6 +26,8 @@ export interface SettlerOptions {
   /** Aborted when the loop stops: a publish then gives up, leaving the message unacknowledged. */
   signal: AbortSignal;
   listeners(): Listening;
+  /** Adds headers (a trace context) to resends and dead letters; undefined when none. */
+  instrumentation?: Instrumentation | undefined;
   /** The message's outcome is final: it may be acknowledged. */
   finish(raw: RawMessage): void;
 }
@@ -118,6 +121,18 @@ export class OutcomeSettler {
     outcome: Outcome,
     durationMs: number,
   ): Promise<void> {
+    const { instrumentation, ref } = this.options;
+    if (instrumentation !== undefined) {
+      const dead = outcome.outcome === "dead-lettered";
+      const destination = dead ? { ...ref, queueName: outcome.deadLetterQueue } : ref;
+      instrumentSend(
+        instrumentation,
+        published,
+        dead ? "dead-letter" : "resend",
+        destination,
+        message,
+      );
+    }
     if (await this.publish(target, published)) this.final(message, outcome, durationMs);
   }
 

@@ -3,6 +3,7 @@ import type { Connector } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
 import { ConsumerLoop, type Handler } from "./consumer-loop.js";
 import type { QueueRef, RomewaysEmitter } from "./events.js";
+import type { Instrumentation } from "./instrumentation.js";
 import type { Logger } from "./logger.js";
 import { deadLetterQueueConfig, type ResolvedQueueConfig } from "./queue-config.js";
 
@@ -24,6 +25,8 @@ export interface QueueDeps {
   events: RomewaysEmitter;
   logger: Logger;
   clock: Clock;
+  /** The app's instrumentation, guarded; undefined when none was given. */
+  instrumentation?: Instrumentation | undefined;
 }
 
 /** One consumer's connector (plus its dead-letter connector) and poll loop, not started yet. */
@@ -39,8 +42,19 @@ export function buildRunningQueue(
     config.deadLetterQueue === undefined
       ? undefined
       : makeConnector(deadLetterQueueConfig(config), config.deadLetterQueue, "dead-letter");
-  const loop = new ConsumerLoop({ queueName, config, handler, connector, deadLetter, ...deps });
-  return { ref: { connectorName: config.connectorName, queueName }, loop, connector, deadLetter };
+  const ref = { connectorName: config.connectorName, queueName };
+  // Wrapped once here, so that without an instrumentation the handler path is untouched.
+  const wrap = deps.instrumentation?.wrapHandler;
+  const called = wrap === undefined ? handler : wrap(handler, ref);
+  const loop = new ConsumerLoop({
+    queueName,
+    config,
+    connector,
+    deadLetter,
+    ...deps,
+    handler: called,
+  });
+  return { ref, loop, connector, deadLetter };
 }
 
 /** Starts every queue's connector; on a failure stops those that started and rethrows. */
