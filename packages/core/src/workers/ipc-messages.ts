@@ -1,5 +1,7 @@
 import type { RawMessage } from "../connector.js";
 import type { RomewaysEventName } from "../events.js";
+import type { QueueHealth } from "../health/health-types.js";
+import type { PublishCall } from "../producer/publish-call.js";
 
 /** An Error flattened for the IPC channel. */
 export interface SerializedError {
@@ -30,13 +32,15 @@ export type WorkerToParent =
   | { type: "ready" }
   | { type: "start-failed"; error: SerializedError }
   | { type: "event"; name: RomewaysEventName; payload: unknown }
-  | { type: "call"; id: number; call: HostCall }
-  | { type: "abort-call"; id: number };
+  | { type: "call"; id: number; call: HostCall | PublishCall }
+  | { type: "abort-call"; id: number }
+  | { type: "health-report"; id: number; queues: QueueHealth[] };
 
 /** Parent → worker. */
 export type ParentToWorker =
   | { type: "stop" }
   | { type: "subscribe"; events: RomewaysEventName[] }
+  | { type: "health-request"; id: number }
   | { type: "call-result"; id: number; ok: true; value: unknown }
   | { type: "call-result"; id: number; ok: false; error: SerializedError };
 
@@ -71,6 +75,7 @@ export const forwardableEvents: readonly RomewaysEventName[] = [
   "message:discarded",
   "message:outcome",
   "message:late",
+  "message:published",
 ];
 
 /** An event payload made safe for the channel: errors flattened, raw messages reduced to their data. */

@@ -1,9 +1,16 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createConnectorContext } from "../connector-context.js";
 import { ConfigError, RomewaysError } from "../errors/index.js";
 import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
+import type { WorkersReport } from "../health/app-health.js";
+import type { WorkerHealth, WorkerState } from "../health/health-types.js";
+import { externalListenerCount } from "../health/internal-listeners.js";
 import type { Logger } from "../logger.js";
+import type { PublishCall } from "../producer/publish-call.js";
 import { ConnectorHost, type HostedRegistration } from "./connector-host.js";
+import { CrashedMessages } from "./crashed-messages.js";
+import { HealthRequests } from "./health-requests.js";
 import {
   eventFromWire,
   forwardableEvents,
@@ -19,6 +26,8 @@ export interface SupervisorOptions {
   events: RomewaysEmitter;
   logger: Logger;
   shutdownTimeoutMs: number;
+  /** Sends a worker's publish to a connector whose queues live in the parent. */
+  publish?: (call: PublishCall) => Promise<void>;
 }
 
 interface WorkerSlot {
@@ -27,6 +36,9 @@ interface WorkerSlot {
   host: ConnectorHost | undefined;
   startedAt: number;
   restarts: number;
+  /** Restarts since the app started, for health (`restarts` is the backoff's count). */
+  restartsTotal: number;
+  state: WorkerState;
   restartTimer: NodeJS.Timeout | undefined;
 }
 
@@ -48,6 +60,9 @@ export class Supervisor {
   private subscribed: RomewaysEventName[] = [];
   /** Each supervisor watches the listeners: one app may spawn workers for several connectors. */
   private stopForwarding: (() => void) | undefined;
+  private readonly healthRequests = new HealthRequests();
+  /** Crash counts of the messages workers held, for connectors hosted in the parent. */
+  private readonly crashed: CrashedMessages;
 
   constructor(private readonly options: SupervisorOptions) {
     this.slots = Array.from({ length: options.registration.workers }, (_, index) => ({
@@ -56,16 +71,47 @@ export class Supervisor {
       host: undefined,
       startedAt: 0,
       restarts: 0,
+      restartsTotal: 0,
+      state: "starting",
       restartTimer: undefined,
     }));
+    this.crashed = new CrashedMessages(options);
+  }
+
+  /** Each worker's state and the queues it runs (asked over IPC, bounded by `timeoutMs`). */
+  async health(timeoutMs: number): Promise<WorkersReport> {
+    const { connectorName } = this.options.registration;
+    const answers = await Promise.all(
+      this.slots.map(async (slot) => {
+        const child = slot.child;
+        const asked =
+          slot.state === "running" && child !== undefined
+            ? await this.healthRequests.ask(child, timeoutMs)
+            : [];
+        const worker: WorkerHealth = {
+          connectorName,
+          workerIndex: slot.index,
+          pid: child?.pid ?? -1,
+          state: slot.state,
+          restarts: slot.restartsTotal,
+          responded: asked !== undefined,
+        };
+        return { worker, queues: asked ?? [] };
+      }),
+    );
+    return {
+      workers: answers.map((a) => a.worker),
+      queues: answers.flatMap((a) => a.queues),
+    };
   }
 
   /** Starts every worker; resolves once each reported its connector running. */
   async start(): Promise<void> {
-    const entry = process.argv[1];
+    const { workerEntry } = this.options.registration;
+    const entry = entryPath(workerEntry ?? process.argv[1]);
     if (entry === undefined) {
       throw new ConfigError(
-        "spawnProcess needs a program file to re-run in the workers (none in process.argv)",
+        "spawnProcess needs a program file to re-run in the workers (none in process.argv): set workerEntry",
         {
           connectorName: this.options.registration.connectorName,
           field: "spawnProcess",
@@ -91,6 +137,7 @@ export class Supervisor {
     this.stopForwarding = undefined;
     const exits = this.slots.map(async (slot) => {
       clearTimeout(slot.restartTimer);
+      slot.state = slot.state === "exited" || slot.state === "restarting" ? "exited" : "stopping";
       const child = slot.child;
       if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -120,16 +167,20 @@ export class Supervisor {
       stdio: ["inherit", "inherit", "inherit", "ipc"],
     });
     const host = registration.hostedInParent
-      ? new ConnectorHost(registration, (queueName) =>
-          createConnectorContext(
-            { events, logger },
-            { connectorName: registration.connectorName, queueName },
-          ),
+      ? new ConnectorHost(
+          registration,
+          (queueName) =>
+            createConnectorContext(
+              { events, logger },
+              { connectorName: registration.connectorName, queueName },
+            ),
+          this.crashed,
         )
       : undefined;
     slot.child = child;
     slot.host = host;
     slot.startedAt = Date.now();
+    slot.state = "starting";
     const ref = {
       connectorName: registration.connectorName,
       workerIndex: slot.index,
@@ -141,7 +192,9 @@ export class Supervisor {
         switch (message.type) {
           case "ready":
             ready = true;
+            if (this.running) slot.state = "running";
             send(child, { type: "subscribe", events: this.subscribed });
+            logger.info(ref, `worker ${slot.index} started (pid ${ref.pid})`);
             events.emit("worker:started", ref);
             resolve();
             return;
@@ -160,9 +213,13 @@ export class Supervisor {
               eventFromWire(message.payload),
             );
             return;
-          case "call":
-            if (host === undefined) return;
-            host.serve(message.id, message.call).then(
+          case "call": {
+            // A publish is served by the parent's producer, whatever hosts the connector.
+            const served =
+              message.call.method === "publish"
+                ? this.options.publish?.(message.call)
+                : host?.serve(message.id, message.call);
+            served?.then(
               (value) => send(child, { type: "call-result", id: message.id, ok: true, value }),
               (error: unknown) =>
                 send(child, {
@@ -173,14 +230,25 @@ export class Supervisor {
                 }),
             );
             return;
+          }
           case "abort-call":
             host?.abort(message.id);
+            return;
+          case "health-report":
+            this.healthRequests.answer(message.id, message.queues);
             return;
         }
       });
       // "close" comes after the IPC channel drained, so a start-failed report is read first.
       child.once("close", (code, signal) => {
+        const unexpected = this.running;
+        // What it held is delivered again: count the crash against each of those messages.
+        if (unexpected && host !== undefined) this.crashed.record(host.heldMessages());
         void host?.close();
+        slot.state = unexpected ? "restarting" : "exited";
+        const how = signal === null ? `code ${code}` : `signal ${signal}`;
+        if (unexpected) logger.warn({ ...ref, code, signal }, `worker ${slot.index} exited (${how})`);
+        else logger.info({ ...ref, code, signal }, `worker ${slot.index} exited (${how})`);
         events.emit("worker:exited", { ...ref, code, signal });
         if (!ready) {
           reject(
@@ -190,10 +258,12 @@ export class Supervisor {
             ),
           );
           // A worker that never came up at start() is a bug to report, not to retry forever.
-          if (initial) return;
+          if (initial) {
+            slot.state = "exited";
+            return;
+          }
         }
         if (this.running) this.scheduleRestart(slot, entry);
-        else logger.debug(ref, "worker exited");
       });
     });
   }
@@ -201,11 +271,12 @@ export class Supervisor {
   private scheduleRestart(slot: WorkerSlot, entry: string): void {
     const uptime = Date.now() - slot.startedAt;
     slot.restarts = uptime >= healthyUptimeMs ? 1 : slot.restarts + 1;
+    slot.restartsTotal++;
     const delayMs = Math.min(restartMaxDelayMs, restartBaseDelayMs * 2 ** (slot.restarts - 1));
     const { connectorName } = this.options.registration;
     this.options.logger.warn(
       { connectorName, workerIndex: slot.index, delayMs },
-      "worker exited; restarting it",
+      `restarting worker ${slot.index} in ${delayMs} ms`,
     );
     slot.restartTimer = setTimeout(() => {
       if (!this.running) return;
@@ -218,20 +289,32 @@ export class Supervisor {
         attempt: slot.restarts,
         delayMs,
       });
-      restarted.catch((error: Error) =>
-        this.options.logger.error({ connectorName, error }, "worker restart failed"),
-      );
+      restarted.catch((error: Error) => {
+        // Stopping (a SIGTERM reaches the new worker too): its early exit is no failure.
+        if (!this.running) return;
+        this.options.logger.error(
+          { connectorName, workerIndex: slot.index, error },
+          `worker ${slot.index} restart failed: ${error.message}`,
+        );
+      });
     }, delayMs);
   }
 
   private updateSubscriptions(): void {
     const { events } = this.options;
-    const wanted = forwardableEvents.filter((name) => events.listenerCount(name) > 0);
+    const wanted = forwardableEvents.filter((name) => externalListenerCount(events, name) > 0);
     if (wanted.join() === this.subscribed.join()) return;
     this.subscribed = wanted;
     for (const slot of this.slots)
       if (slot.child !== undefined) send(slot.child, { type: "subscribe", events: wanted });
   }
+}
+
+/** A worker entry as a file path (a `file:` URL, string or URL, becomes its path). */
+function entryPath(entry: string | URL | undefined): string | undefined {
+  if (entry === undefined) return undefined;
+  if (entry instanceof URL || entry.startsWith("file:")) return fileURLToPath(entry);
+  return entry;
 }
 
 function send(child: ChildProcess, message: ParentToWorker): void {

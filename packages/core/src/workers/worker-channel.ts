@@ -1,4 +1,6 @@
 import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
+import type { QueueHealth } from "../health/health-types.js";
+import type { PublishCall } from "../producer/publish-call.js";
 import {
   eventToWire,
   forwardableEvents,
@@ -22,6 +24,8 @@ export class WorkerChannel {
   private readonly pending = new Map<number, PendingCall>();
   private readonly forwarders = new Map<RomewaysEventName, (payload: unknown) => void>();
   private nextCallId = 1;
+  /** This worker's queues, for the parent's `health()`; set by the worker's app. */
+  healthOf: (() => QueueHealth[]) | undefined;
 
   constructor(
     private readonly events: RomewaysEmitter,
@@ -50,7 +54,7 @@ export class WorkerChannel {
   }
 
   /** Calls the parent's connector host; aborting `signal` asks the parent to end a waiting poll. */
-  callParent = (call: HostCall, signal?: AbortSignal): Promise<unknown> => {
+  callParent = (call: HostCall | PublishCall, signal?: AbortSignal): Promise<unknown> => {
     if (!process.connected) return Promise.reject(new Error("the romeways parent process is gone"));
     const id = this.nextCallId++;
     return new Promise((resolve, reject) => {
@@ -79,6 +83,9 @@ export class WorkerChannel {
         return;
       case "subscribe":
         this.subscribe(message.events);
+        return;
+      case "health-request":
+        this.send({ type: "health-report", id: message.id, queues: this.healthOf?.() ?? [] });
         return;
       case "call-result": {
         const call = this.pending.get(message.id);
