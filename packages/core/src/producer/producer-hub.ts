@@ -111,12 +111,7 @@ export class ProducerHub {
     const registration = this.registration(connectorName, queueName);
     const { clock, events } = this.options.deps;
     const message = publishedMessage(payload, options, clock.epochNow?.() ?? Date.now(), ref);
-    const sending = this.options.deps.instrumentation?.sending;
-    if (sending !== undefined) {
-      // Trace context of the handler that publishes, when an instrumentation adds it.
-      message.headers ??= {};
-      sending({ ...ref, kind: "publish", headers: message.headers, source: undefined });
-    }
+    // Trace context of the handler that publishes, when an instrumentation adds it.
     instrumentSend(this.options.deps.instrumentation, message, "publish", ref);
     if (this.closed) {
       throw new RomewaysError(
