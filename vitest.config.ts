@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: [
-            "packages/{core,connector-memory,testing}/test/**/*.test.ts",
+            "packages/{core,connector-memory,testing,opentelemetry}/test/**/*.test.ts",
             "examples/*/test/**/*.test.ts",
           ],
           testTimeout: 20_000,
@@ -19,6 +19,9 @@ export default defineConfig({
       "interop/python/vitest.config.ts",
       "packages/connector-postgres/vitest.config.ts",
       "packages/connector-redis/vitest.config.ts",
+      "packages/connector-nats/vitest.config.ts",
+      "packages/connector-amqp/vitest.config.ts",
+      "packages/connector-sqs/vitest.config.ts",
     ],
   },
 });

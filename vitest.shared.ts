@@ -10,5 +10,9 @@ export const workspaceAlias = {
   "@romeways/connector-kafka": src("connector-kafka"),
   "@romeways/connector-redis": src("connector-redis"),
   "@romeways/connector-postgres": src("connector-postgres"),
+  "@romeways/connector-nats": src("connector-nats"),
+  "@romeways/connector-amqp": src("connector-amqp"),
+  "@romeways/connector-sqs": src("connector-sqs"),
   "@romeways/testing": src("testing"),
+  "@romeways/opentelemetry": src("opentelemetry"),
 };

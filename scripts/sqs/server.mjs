@@ -1,0 +1,336 @@
+#!/usr/bin/env node
+// Starts and stops ElasticMQ, an SQS-compatible server, for the romeways tests, without Docker:
+// jars from Maven Central (pom.xml beside this file, fetched once into a cache outside git), a
+// free loopback port, a fresh temp dir, stopped by its own pid. With `persist: true` queues and
+// messages live in that dir (H2), so a restarted server still has them.
+//
+// Plain Node ESM with node built-ins only: it runs before any package is built.
+//
+//   node scripts/sqs/server.mjs start              start, print SQS_ENDPOINT, stay until SIGINT/SIGTERM
+//   node scripts/sqs/server.mjs run -- <cmd...>    start, run cmd with SQS_ENDPOINT set, stop
+//   node scripts/sqs/server.mjs fetch              only fetch the jars
+//
+// See README.md beside this file.
+
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { runCommand, seconds } from "../kafka/jars.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const POM = path.join(HERE, "pom.xml");
+const POM_TEXT = fs.readFileSync(POM, "utf8");
+const POM_DIGEST = createHash("sha256").update(POM_TEXT).digest("hex");
+const DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
+const MARKER = ".romeways-elasticmq-complete";
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export const ELASTICMQ_VERSION = (() => {
+  const match = /<elasticmq\.version>\s*([^<\s]+)\s*<\/elasticmq\.version>/.exec(POM_TEXT);
+  if (!match) throw new Error(`no <elasticmq.version> in ${POM}`);
+  return match[1];
+})();
+
+const defaultLog = (line) => process.stderr.write(`[sqs] ${line}\n`);
+
+async function isComplete(libs) {
+  try {
+    return (await fsp.readFile(path.join(libs, MARKER), "utf8")).trim() === POM_DIGEST;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes sure the ElasticMQ jars are in the cache and returns their folder:
+ * `${ROMEWAYS_ELASTICMQ_CACHE ?? ~/.cache/romeways/elasticmq-<version>}/libs`. Fetched into a
+ * temporary folder and renamed into place, so concurrent callers never see half of it.
+ */
+export async function ensureElasticMqJars(options = {}) {
+  const log = options.log ?? defaultLog;
+  const root =
+    process.env.ROMEWAYS_ELASTICMQ_CACHE ||
+    path.join(os.homedir(), ".cache", "romeways", `elasticmq-${ELASTICMQ_VERSION}`);
+  const libs = path.join(root, "libs");
+  if (await isComplete(libs)) return libs;
+  const started = performance.now();
+  log(`fetching ElasticMQ ${ELASTICMQ_VERSION} jars with Maven into ${libs}`);
+  await fsp.mkdir(root, { recursive: true });
+  const tmp = await fsp.mkdtemp(path.join(root, "libs.tmp-"));
+  try {
+    await runCommand(
+      process.platform === "win32" ? "mvn.cmd" : "mvn",
+      [
+        "-B",
+        "-q",
+        "-f",
+        POM,
+        `${DEPENDENCY_PLUGIN}:copy-dependencies`,
+        "-DincludeScope=runtime",
+        `-DoutputDirectory=${tmp}`,
+      ],
+      { shell: process.platform === "win32" },
+    );
+    const server = `elasticmq-server_2.13-${ELASTICMQ_VERSION}.jar`;
+    if (!(await fsp.readdir(tmp)).includes(server)) {
+      throw new Error(`Maven did not copy ${server} into ${tmp}`);
+    }
+    await fsp.writeFile(path.join(tmp, MARKER), `${POM_DIGEST}\n`);
+    try {
+      await fsp.rename(tmp, libs);
+    } catch (err) {
+      // A concurrent caller finished first.
+      if (!(await isComplete(libs))) throw err;
+    }
+    log(`ElasticMQ jars fetched in ${seconds(started)}`);
+  } finally {
+    await fsp.rm(tmp, { recursive: true, force: true });
+  }
+  return libs;
+}
+
+/** A loopback port that was free a moment ago (the server binds it a little later). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves true once anything answers HTTP on the port. */
+function answersHttp(port) {
+  return new Promise((resolve) => {
+    const request = http.get({ host: "127.0.0.1", port, path: "/", timeout: 1_000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    request.once("timeout", () => request.destroy());
+    request.once("error", () => resolve(false));
+  });
+}
+
+function configText(port, dataDir, persist) {
+  const h2 = path.join(dataDir, "elasticmq").replaceAll("\\", "/");
+  const queues = path.join(dataDir, "queues.conf").replaceAll("\\", "/");
+  const lines = [
+    'include classpath("application.conf")',
+    `node-address { protocol = http, host = "127.0.0.1", port = ${port}, context-path = "" }`,
+    `rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs-limits = strict }`,
+    "rest-stats { enabled = false }",
+    "generate-node-address = false",
+    'aws { region = "us-east-1", accountId = "000000000000" }',
+  ];
+  if (persist) {
+    lines.push(
+      `messages-storage { enabled = true, uri = "jdbc:h2:${h2}" }`,
+      `queues-storage { enabled = true, path = "${queues}" }`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Starts ElasticMQ on a free loopback port in a fresh temp dir and resolves once it answers
+ * HTTP. The handle's `halt()` ends the process (SIGTERM by pid) and `resume()` starts it again
+ * on the same port and dir, for outage tests; `stop()` ends it and removes the dir.
+ */
+export async function startSqsServer(options = {}) {
+  const log = options.log ?? defaultLog;
+  const persist = options.persist ?? false;
+  const libs = await ensureElasticMqJars({ log });
+  const java = process.env.JAVA ?? "java";
+  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), "romeways-sqs-"));
+  const logFile = path.join(dataDir, "elasticmq.log");
+  const configFile = path.join(dataDir, "elasticmq.conf");
+  let port = await freePort();
+  let child = null;
+  let exitInfo = null;
+  let exited = Promise.resolve({ code: 0, signal: null });
+
+  const onProcessExit = () => {
+    if (child && !exitInfo) {
+      try {
+        process.kill(child.pid, "SIGKILL");
+      } catch {}
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.on("exit", onProcessExit);
+
+  const launch = async () => {
+    const started = performance.now();
+    await fsp.writeFile(configFile, configText(port, dataDir, persist));
+    const out = fs.openSync(logFile, "a");
+    // Serial GC and a small heap: one small server among many processes on a small machine.
+    const args = [
+      "-XX:+UseSerialGC",
+      "-Xmx384m",
+      `-Dconfig.file=${configFile}`,
+      "-cp",
+      `${libs}${path.sep}*`,
+      "org.elasticmq.server.Main",
+    ];
+    child = spawn(java, args, { cwd: dataDir, stdio: ["ignore", out, out] });
+    fs.closeSync(out);
+    exitInfo = null;
+    const current = child;
+    exited = new Promise((resolve) => {
+      const settle = (info) => {
+        if (child === current) exitInfo = info;
+        resolve(info);
+      };
+      current.once("exit", (code, signal) => settle({ code, signal }));
+      current.once("error", (error) => settle({ code: null, signal: null, error }));
+    });
+    current.unref();
+    for (;;) {
+      if (exitInfo) {
+        const tail = (await fsp.readFile(logFile, "utf8").catch(() => "")).split("\n").slice(-30);
+        const why = exitInfo.error
+          ? `could not run ${java}: ${exitInfo.error.message} (install a JDK 17+: apt-get install default-jre-headless)`
+          : `exited early (${exitInfo.signal ?? `exit code ${exitInfo.code}`})`;
+        throw new Error(
+          `ElasticMQ on port ${port} ${why}\n--- tail of ${logFile} ---\n${tail.join("\n")}`,
+        );
+      }
+      if (await answersHttp(port)) break;
+      if (performance.now() - started > READY_TIMEOUT_MS) {
+        await halt();
+        throw new Error(
+          `ElasticMQ did not answer on port ${port} within ${READY_TIMEOUT_MS / 1000} s`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    log(
+      `ElasticMQ ready on http://127.0.0.1:${port} in ${seconds(started)} (pid ${child.pid}, dir ${dataDir})`,
+    );
+  };
+
+  // Without persistence there is nothing to save, and the JVM's orderly shutdown takes seconds.
+  const halt = async (signal = persist ? "SIGTERM" : "SIGKILL") => {
+    if (!child || exitInfo) return;
+    const pid = child.pid;
+    try {
+      process.kill(pid, signal);
+    } catch {}
+    const timer = setTimeout(() => {
+      log(`ElasticMQ pid ${pid} ignored ${signal}, sending SIGKILL`);
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    }, STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  // The port is free when picked but bound later: if another process took it, pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use|BindException/.test(err.message)) {
+        process.off("exit", onProcessExit);
+        await fsp.rm(dataDir, { recursive: true, force: true });
+        throw err;
+      }
+      port = await freePort();
+    }
+  }
+
+  let stopping = null;
+  const handle = {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    persist,
+    get pid() {
+      return child.pid;
+    },
+    get exited() {
+      return exited;
+    },
+    halt,
+    resume: launch,
+    stop() {
+      stopping ??= (async () => {
+        await halt();
+        process.off("exit", onProcessExit);
+        await fsp.rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+  return handle;
+}
+
+async function main(argv) {
+  const [command, ...rest] = argv;
+  if (command === "fetch") {
+    process.stdout.write(`${await ensureElasticMqJars()}\n`);
+    return 0;
+  }
+  if (command !== "start" && command !== "run") {
+    process.stderr.write("usage: server.mjs start | run -- <command...> | fetch\n");
+    return 2;
+  }
+  const server = await startSqsServer({ persist: process.env.SQS_PERSIST === "1" });
+  if (command === "start") {
+    process.stdout.write(`SQS_ENDPOINT=${server.endpoint}\npid ${server.pid}\n`);
+    await new Promise((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+      void server.exited.then(resolve);
+    });
+    await server.stop();
+    return 0;
+  }
+  const [program, ...args] = rest[0] === "--" ? rest.slice(1) : rest;
+  if (program === undefined) {
+    await server.stop();
+    process.stderr.write("usage: server.mjs run -- <command...>\n");
+    return 2;
+  }
+  const child = spawn(program, args, {
+    stdio: "inherit",
+    env: { ...process.env, SQS_ENDPOINT: server.endpoint },
+  });
+  const [code, signal] = await new Promise((resolve) =>
+    child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+  );
+  await server.stop();
+  return code ?? (signal ? 1 : 0);
+}
+
+function isMain() {
+  if (!process.argv[1]) return false;
+  try {
+    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`[sqs] ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}
