@@ -40,6 +40,14 @@ function freePort() {
   });
 }
 
+/** nats-server on PATH, else Debian's /usr/sbin one (not on a plain user's PATH). */
+function defaultBinary() {
+  const dirs = (process.env.PATH ?? "").split(path.delimiter);
+  const onPath = dirs.some((dir) => dir !== "" && fs.existsSync(path.join(dir, "nats-server")));
+  if (!onPath && fs.existsSync("/usr/sbin/nats-server")) return "/usr/sbin/nats-server";
+  return "nats-server";
+}
+
 /** Resolves true once the server sent its INFO line and answered PING with PONG. */
 function ping(port) {
   return new Promise((resolve) => {
@@ -84,7 +92,7 @@ export async function startNatsServer(options = {}) {
   const configFile = path.join(dataDir, "nats.conf");
   const logFile = path.join(dataDir, "nats.log");
   await fsp.writeFile(configFile, `max_payload: ${MAX_PAYLOAD_BYTES}\n`);
-  const binary = options.binary ?? process.env.NATS_SERVER ?? "nats-server";
+  const binary = options.binary ?? process.env.NATS_SERVER ?? defaultBinary();
   let port;
   let current;
   // The port is free when picked but bound later: if another process took it, pick another.
