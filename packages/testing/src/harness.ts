@@ -11,6 +11,7 @@ import { FakeConnector } from "./fake-connector.js";
 import type { FakeQueue } from "./fake-queue.js";
 import { type MessageOutcome, OutcomeRecorder } from "./outcomes.js";
 import { Progress } from "./progress.js";
+import { type PublishedMessage, PublishedMessages } from "./published-messages.js";
 import {
   type DeadLetter,
   decodeDeadLetter,
@@ -61,6 +62,8 @@ export interface TestHarness {
   sent(queueName: string): SentMessage[];
   /** The messages core dead-lettered into `deadLetterQueue`. */
   deadLetters(deadLetterQueue: string): DeadLetter[];
+  /** What the app published (`romeways.publish`, `romeways.producer(...)`), e.g. from handlers. */
+  published(queueName?: string): PublishedMessage[];
   /** The fake broker standing in for the connector registered as `connectorName`. */
   broker(connectorName: string): FakeBroker;
   /** Stops the app (drains handlers) and stops recording. */
@@ -95,6 +98,7 @@ export async function createTestHarness(
     copy.queueConsumer(queueName, config, handler);
   }
   const harness = new RunningHarness(copy, clock, brokers, options.timeoutMs ?? 10_000);
+  harness.recordPublishes(app);
   try {
     await copy.start();
   } catch (error) {
@@ -111,6 +115,7 @@ class RunningHarness implements TestHarness {
   private readonly connectorErrors: string[] = [];
   private readonly unsubscribers: (() => void)[] = [];
   private stopped = false;
+  private readonly publishes = new PublishedMessages();
 
   constructor(
     readonly app: Romeways,
@@ -208,6 +213,15 @@ class RunningHarness implements TestHarness {
     return [...this.brokers.values()].flatMap((broker) =>
       broker.sent(deadLetterQueue).flatMap((raw) => decodeDeadLetter(raw) ?? []),
     );
+  }
+
+  /** Handlers publish through the user's app: their messages go to this copy's fakes. */
+  recordPublishes(original: Romeways): void {
+    this.unsubscribers.push(this.publishes.record(original, this.app));
+  }
+
+  published(queueName?: string): PublishedMessage[] {
+    return this.publishes.of(queueName);
   }
 
   broker(connectorName: string): FakeBroker {
