@@ -36,7 +36,29 @@ export {
   type TestHarnessOptions,
 } from "./harness.js";
 export { bodyText, bytes, sameBytes } from "./message-bytes.js";
+export {
+  type ConsumerProcess,
+  type ConsumerProcessOptions,
+  countHandled,
+  type HandledCounts,
+  type HandledRecord,
+  handledFile,
+  type KillAndRestartOptions,
+  type KillAndRestartResult,
+  type NoLossConsumer,
+  type NoLossMessage,
+  noLossConsumer,
+  noLossEnv,
+  type ProcessExit,
+  readHandled,
+  recordHandled,
+  repeatedIds,
+  runKillAndRestart,
+  startConsumerProcess,
+  waitForHandled,
+} from "./no-loss/index.js";
 export type { MessageOutcome, OutcomeKind } from "./outcomes.js";
+export type { PublishedMessage } from "./published-messages.js";
 export { uniqueQueueName } from "./queue-names.js";
 export {
   type ConnectorCall,
