@@ -25,7 +25,7 @@ export interface SqsServer {
   readonly persist: boolean;
   /** Settles when the current JVM exits, for whatever reason. */
   readonly exited: Promise<SqsServerExit>;
-  /** Ends the JVM by its pid (default SIGTERM with persist, else SIGKILL; SIGKILL after 10 s); the dir stays. */
+  /** Ends the JVM by its pid (default SIGKILL; another signal gets SIGKILL after 10 s); the dir stays. */
   halt(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the JVM again on the same port and dir; resolves once it answers. */
   resume(): Promise<void>;
