@@ -1,5 +1,6 @@
 // The connector conformance suite of @romeways/testing on the real server, for a standard queue
 // (at least once, no order) and a FIFO queue (ordered by group).
+import { fileURLToPath } from "node:url";
 import { testConnector } from "@romeways/testing";
 import { describe, test } from "vitest";
 import { CrashableSqsConnector } from "./crashable-connector.js";
@@ -21,6 +22,13 @@ for (const fifo of [false, true]) {
     // 256 KiB per message; bytes that are not text travel as base64 (4/3 as long).
     maxBodyBytes: 180 * 1024,
     manyMessages: 500,
+    // Two spawnProcess workers on one queue: once, on the standard queue.
+    ...(!fifo && {
+      workers: {
+        entry: fileURLToPath(new URL("./fixtures/conformance-app.ts", import.meta.url)),
+        env: { SQS_ENDPOINT: sqsEndpoint() },
+      },
+    }),
     timeoutMs: 30_000,
   });
 }
