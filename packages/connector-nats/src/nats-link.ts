@@ -57,17 +57,17 @@ export class NatsLink {
     return this.connecting;
   }
 
-  /** Resolves once connected again, or when `signal` aborts. */
-  whenConnected(signal: AbortSignal): Promise<void> {
-    if (this.up || signal.aborted) return Promise.resolve();
+  /** Resolves once connected again, when `signal` aborts, or on `wake()` / `close()`. */
+  whenConnected(signal?: AbortSignal): Promise<void> {
+    if (this.up || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.waiters.delete(done);
-        signal.removeEventListener("abort", done);
+        signal?.removeEventListener("abort", done);
         resolve();
       };
       this.waiters.add(done);
-      signal.addEventListener("abort", done, { once: true });
+      signal?.addEventListener("abort", done, { once: true });
     });
   }
 

@@ -170,14 +170,28 @@ export class NatsQueueConnector implements Connector {
     });
   }
 
-  /** `+ACK` for each message, then a round trip so the server has them before this resolves. */
+  /**
+   * `+ACK` for each message, then a round trip so the server has them before this resolves.
+   * While NATS is away it waits for the reconnection and acknowledges then (an ack written to
+   * a lost connection is lost, and JetStream would deliver the message again after ackWait).
+   */
   async ack(messages: RawMessage[]): Promise<void> {
-    const nc = this.link.current;
     // Stopped: what it held was handed back, to be delivered again.
-    if (nc === undefined || messages.length === 0) return;
+    if (this.link.current === undefined || messages.length === 0) return;
     const replies = this.held.release(messages as NatsRawMessage[]);
-    for (const reply of replies) nc.publish(reply, "+ACK");
-    await nc.flush();
+    while (!this.stopped) {
+      await this.link.whenConnected();
+      const nc = this.link.current;
+      if (nc === undefined) return;
+      for (const reply of replies) nc.publish(reply, "+ACK");
+      try {
+        await nc.flush();
+        return;
+      } catch (error) {
+        // Lost on the way: sent again once reconnected (a second +ACK is harmless).
+        if (this.link.connected || this.stopped) throw error;
+      }
+    }
   }
 
   /** Ends a waiting poll, hands back (`-NAK`) what was taken and not acknowledged, and disconnects. */
