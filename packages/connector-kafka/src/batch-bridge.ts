@@ -64,6 +64,8 @@ export class BatchBridge {
   /** The last heartbeat found no broker: commit what is owed once one answers. */
   private connectionLost = false;
   private readonly keeper: ReturnType<typeof setInterval>;
+  /** Per partition, from its newest batch: the high watermark and the batch's last offset. */
+  private readonly positions = new Map<number, { highWatermark: string; last: string }>();
 
   /**
    * @param tickMs how often a waiting batch heartbeats and checks that kafkajs still runs
@@ -96,6 +98,10 @@ export class BatchBridge {
     };
     for (const message of batch.messages) (message as Tagged)[heldBy] = held;
     this.offsets.track(batch.partition, batch.messages);
+    this.positions.set(batch.partition, {
+      highWatermark: batch.highWatermark,
+      last: lastOffsetOf(batch),
+    });
     this.held.add(held);
     this.heartbeatOf = batch;
     this.ready.push(held);
@@ -159,7 +165,24 @@ export class BatchBridge {
   /** The group was (re)joined: only `partitions` are ours now, and kafkajs refetches them. */
   groupJoined(partitions: readonly number[]): void {
     this.assigned = new Set(partitions);
+    for (const partition of this.positions.keys()) {
+      if (!this.assigned.has(partition)) this.positions.delete(partition);
+    }
     this.revoke();
+  }
+
+  /**
+   * Messages of the assigned partitions not acknowledged yet: fetched and pending, plus those
+   * behind the newest fetch as of its high watermark. Undefined before the first fetch.
+   */
+  lag(): number | undefined {
+    if (this.positions.size === 0) return undefined;
+    let lag = 0n;
+    for (const [partition, { highWatermark, last }] of this.positions) {
+      const behind = BigInt(highWatermark) - BigInt(last) - 1n;
+      lag += (behind > 0n ? behind : 0n) + BigInt(this.offsets.pendingCount(partition));
+    }
+    return Number(lag);
   }
 
   /** A rebalance starts: commit what is acknowledged now, while this generation still may. */

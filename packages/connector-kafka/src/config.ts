@@ -5,12 +5,15 @@ import {
   type PartitionAssignerName,
   partitionAssignerNames,
 } from "./assigners/index.js";
+import type { TopicCreation } from "./kafkajs-admin.js";
 import type {
   ClientSettings,
   ConsumerSettings,
   KafkaClientOptions,
   KafkaPartitionAssigner,
 } from "./kafkajs-client.js";
+import { type KafkaLogLevel, kafkaLogLevelOf, kafkaLogLevels } from "./kafkajs-log.js";
+import { type KafkaProducerOptions, resolveProducerSettings } from "./producer-options.js";
 
 /** Connector config of the Kafka connector (Python romeways' `bootstrap_server` and `client_id`). */
 export interface KafkaConnectorConfig extends ConnectorConfig, KafkaClientOptions {
@@ -19,10 +22,26 @@ export interface KafkaConnectorConfig extends ConnectorConfig, KafkaClientOption
   /** The client id brokers see in their logs and quotas. Default: `romeways-<connectorName>`. */
   clientId?: string;
   /**
-   * Let a send to, or a subscription to, a missing topic create it with the broker's defaults.
-   * Default false: a missing topic is an error, so a typo never creates a topic.
+   * Let a send to, or a subscription to, a missing topic create it with the broker's defaults;
+   * `start()` creates the queue's topic and its dead-letter topic before joining. Default
+   * false: a missing topic is an error naming it, so a typo never creates a topic.
    */
   allowAutoTopicCreation?: boolean;
+  /**
+   * `start()` creates the queue's topic and dead-letter topic if missing, with these
+   * partitions, replicas and configs (`true`: the broker's defaults). Default: as
+   * allowAutoTopicCreation. Existing topics are never changed.
+   */
+  createTopics?: TopicCreation;
+  /**
+   * The least level of kafkajs's own lines written to the app's logger, after the connector
+   * re-levels them: routine rebalances and retries are debug (the connector logs joins and
+   * assignments at info, an outage once at warn), real failures warn or error. Default "info".
+   * Replaces kafkajs's numeric `logLevel`, which still works but needs `import "kafkajs"`.
+   */
+  kafkaLogLevel?: KafkaLogLevel;
+  /** How the producer writes: acks (default "all") and idempotence (default off). */
+  producer?: KafkaProducerOptions;
 }
 
 /** Queue config of the Kafka connector. */
@@ -79,7 +98,6 @@ const clientOptionNames = [
   "requestTimeout",
   "enforceRequestTimeout",
   "retry",
-  "logLevel",
   "logCreator",
   "socketFactory",
 ] as const satisfies readonly (keyof KafkaClientOptions)[];
@@ -125,6 +143,11 @@ export function resolveClientSettings(
   if (typeof allowAutoTopicCreation !== "boolean") {
     fail("allowAutoTopicCreation", "allowAutoTopicCreation must be true or false");
   }
+  const { kafkaLogLevel, logLevel } = config;
+  const createTopics = resolveTopicCreation(config.createTopics, allowAutoTopicCreation, fail);
+  if (kafkaLogLevel !== undefined && !kafkaLogLevels.includes(kafkaLogLevel)) {
+    fail("kafkaLogLevel", `kafkaLogLevel must be one of ${kafkaLogLevels.join(", ")}`);
+  }
   const options: KafkaClientOptions = {};
   for (const name of clientOptionNames) {
     if (config[name] !== undefined) Object.assign(options, { [name]: config[name] });
@@ -134,6 +157,10 @@ export function resolveClientSettings(
     clientId: clientId ?? `romeways-${config.connectorName}`,
     allowAutoTopicCreation,
     options,
+    kafkaLogLevel:
+      kafkaLogLevel ?? (typeof logLevel === "number" ? kafkaLogLevelOf(logLevel) : "info"),
+    createTopics,
+    producer: resolveProducerSettings(config.producer, fail),
   };
 }
 
@@ -226,6 +253,46 @@ function resolvePartitionAssigners(
     fail("partitionAssigners", `partitionAssigners names ${String(repeated)} twice`);
   }
   return list as (PartitionAssignerName | KafkaPartitionAssigner)[];
+}
+
+function resolveTopicCreation(
+  given: unknown,
+  allowAutoTopicCreation: boolean,
+  fail: Fail,
+): TopicCreation {
+  if (given === undefined) return allowAutoTopicCreation;
+  if (typeof given === "boolean") return given;
+  if (typeof given !== "object" || given === null) {
+    return fail(
+      "createTopics",
+      "createTopics must be true, false or { partitions, replicationFactor, config }",
+    );
+  }
+  const { partitions, replicationFactor, config, ...rest } = given as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) {
+    fail(
+      "createTopics",
+      `createTopics has no field "${extra}" (partitions, replicationFactor, config)`,
+    );
+  }
+  for (const [field, value] of [
+    ["partitions", partitions],
+    ["replicationFactor", replicationFactor],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1)) {
+      fail("createTopics", `createTopics.${field} must be an integer >= 1, got ${String(value)}`);
+    }
+  }
+  if (
+    config !== undefined &&
+    (typeof config !== "object" ||
+      config === null ||
+      Object.values(config).some((value) => typeof value !== "string"))
+  ) {
+    fail("createTopics", "createTopics.config must map topic config names to strings");
+  }
+  return given as TopicCreation;
 }
 
 function parseBrokers(brokers: unknown, fail: Fail): string[] {

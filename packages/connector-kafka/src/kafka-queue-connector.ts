@@ -1,4 +1,10 @@
-import { type Connector, type RawMessage, RomewaysError } from "@romeways/core";
+import {
+  type Connector,
+  type ConnectorContext,
+  type ConnectorHealth,
+  type RawMessage,
+  RomewaysError,
+} from "@romeways/core";
 import { BatchBridge } from "./batch-bridge.js";
 import {
   type KafkaConnectorConfig,
@@ -7,13 +13,16 @@ import {
   resolveConsumerSettings,
   resolveTopic,
 } from "./config.js";
+import { ConnectionWatch, standaloneContext } from "./connection-watch.js";
 import { joinWithin } from "./group-join.js";
+import { ensureTopics, type NeededTopic } from "./kafkajs-admin.js";
 import {
   acquireProducer,
   type ClientSettings,
   type ConsumerSession,
   type ConsumerSettings,
   describeGroup,
+  type GroupJoin,
   joinSetbackOf,
   openConsumer,
   type SharedProducer,
@@ -40,14 +49,41 @@ export class KafkaQueueConnector implements Connector {
   private stopped = false;
   /** Ends a start() still waiting to join when stop() comes first. */
   private starting: AbortController | undefined;
+  private readonly context: ConnectorContext;
+  private readonly connection: ConnectionWatch;
+  /** Partitions assigned at the last join; undefined before the first. */
+  private assigned: readonly number[] | undefined;
 
   constructor(
     private readonly connectorConfig: KafkaConnectorConfig,
     private readonly queueConfig: KafkaQueueConfig,
     private readonly queueName: string,
+    context?: ConnectorContext,
   ) {
-    this.client = resolveClientSettings(connectorConfig, queueName);
+    this.context = context ?? standaloneContext(connectorConfig.connectorName, queueName);
+    this.client = {
+      ...resolveClientSettings(connectorConfig, queueName),
+      logger: this.context.logger,
+    };
     this.topic = resolveTopic(queueConfig, queueName);
+    this.connection = new ConnectionWatch(this.context, this.client.brokers.join(","));
+  }
+
+  /** Connected, the partitions held, and the messages fetched or waiting that are not acknowledged. */
+  health(): ConnectorHealth {
+    const health: ConnectorHealth = {
+      connected: this.connection.connected,
+      assigned: (this.assigned ?? []).map((partition) => `${this.topic}-${partition}`),
+    };
+    const lag = this.bridge?.lag();
+    if (lag !== undefined) health.lag = lag;
+    if (!health.connected) health.reason = this.connection.reason;
+    else if (this.assigned === undefined) health.reason = "not joined to the group yet";
+    else if (this.assigned.length === 0) {
+      health.reason =
+        "the group assigned this consumer no partition (more consumers than partitions?)";
+    }
+    return health;
   }
 
   /** Joins the group and starts fetching; resolves once the partitions are assigned. */
@@ -60,6 +96,7 @@ export class KafkaQueueConnector implements Connector {
       settings.commitIntervalMs,
     );
     this.stopped = false;
+    await ensureTopics(this.client, this.neededTopics(), this.client.createTopics);
     const starting = new AbortController();
     this.starting = starting;
     try {
@@ -87,6 +124,7 @@ export class KafkaQueueConnector implements Connector {
     } finally {
       this.starting = undefined;
     }
+    this.connection.watch(true);
   }
 
   async getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]> {
@@ -111,6 +149,7 @@ export class KafkaQueueConnector implements Connector {
   /** Stops fetching, commits what was acknowledged, leaves the group and closes the connections. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.connection.watch(false);
     this.starting?.abort();
     const session = this.session;
     this.session = undefined;
@@ -124,15 +163,53 @@ export class KafkaQueueConnector implements Connector {
     await producer?.release();
   }
 
+  /** The consumed topic and the dead-letter topic (a dead-letter queue's topic is its name). */
+  private neededTopics(): NeededTopic[] {
+    const topics = [{ topic: this.topic, role: `the topic of queue "${this.queueName}"` }];
+    const { deadLetterQueue } = this.queueConfig;
+    if (deadLetterQueue !== undefined && deadLetterQueue !== this.topic) {
+      topics.push({
+        topic: deadLetterQueue,
+        role: `the dead-letter topic of queue "${this.queueName}", its deadLetterQueue`,
+      });
+    }
+    return topics;
+  }
+
+  private logJoin(partitions: readonly number[], join: GroupJoin): void {
+    const { groupId } = this.consumerSettings as ConsumerSettings;
+    const names = (list: readonly number[]) =>
+      list.length === 0 ? "none" : list.map((p) => `${this.topic}-${p}`).join(", ");
+    const revoked = (this.assigned ?? []).filter((p) => !partitions.includes(p));
+    this.assigned = [...partitions].sort((a, b) => a - b);
+    this.context.logger.info(
+      { groupId, topic: this.topic, ...join, assigned: this.assigned, revoked },
+      `joined group "${groupId}" (assignor ${join.protocol}${join.isLeader ? ", leader" : ""}): ` +
+        `assigned ${names(this.assigned)}${revoked.length > 0 ? `; revoked ${names(revoked)}` : ""}`,
+    );
+  }
+
   private async openSession(signal = new AbortController().signal): Promise<void> {
     const bridge = this.bridge as BatchBridge;
+    const settings = this.consumerSettings as ConsumerSettings;
     this.session = await openConsumer(
       this.client,
-      this.consumerSettings as ConsumerSettings,
+      settings,
       {
         onBatch: (batch) => bridge.hold(batch),
-        onGroupJoin: (partitions) => bridge.groupJoined(partitions),
-        onRebalancing: () => bridge.rebalancing(),
+        onGroupJoin: (partitions, join) => {
+          this.logJoin(partitions, join);
+          bridge.groupJoined(partitions);
+        },
+        onRebalancing: () => {
+          this.context.logger.info(
+            { groupId: settings.groupId, topic: this.topic },
+            `group "${settings.groupId}" is rebalancing: rejoining`,
+          );
+          bridge.rebalancing();
+        },
+        onReachable: () => this.connection.reachable(),
+        onUnreachable: (cause) => this.connection.lost(cause),
         onCrash: (error, willRestart) => {
           if (willRestart) return;
           // kafkajs has disconnected for good: wake the poll loop, whose next poll reopens.

@@ -1,5 +1,5 @@
-// The only file that talks to kafkajs: swap the Kafka client by rewriting this file alone.
-import type { RawMessage } from "@romeways/core";
+// With kafkajs-log.ts, the only file that talks to kafkajs: swap the Kafka client by rewriting these.
+import { createConsoleLogger, type Logger, type RawMessage } from "@romeways/core";
 import {
   type IHeaders,
   Kafka,
@@ -18,6 +18,15 @@ import {
 } from "./assigners/index.js";
 import type { GroupDescription, JoinSetback } from "./group-join.js";
 import type { KafkaRawMessage } from "./kafka-message.js";
+import type { TopicCreation } from "./kafkajs-admin.js";
+import {
+  isConnectionTrouble,
+  type KafkaLogLevel,
+  type KafkaLogSink,
+  kafkajsLevelFor,
+  kafkaLogCreator,
+} from "./kafkajs-log.js";
+import type { ProducerSettings } from "./producer-options.js";
 
 /** A kafkajs partition assigner, for assignors beyond the built-in ones. */
 export type KafkaPartitionAssigner = PartitionAssigner;
@@ -43,6 +52,13 @@ export interface ClientSettings {
   clientId: string;
   allowAutoTopicCreation: boolean;
   options: KafkaClientOptions;
+  kafkaLogLevel: KafkaLogLevel;
+  /** Whether start() creates missing topics, and how. */
+  createTopics: TopicCreation;
+  /** acks and idempotence of the shared producer (producer-options.ts). */
+  producer: ProducerSettings;
+  /** Where kafkajs's lines go: the app's logger (set by the connector instance). */
+  logger?: Logger;
 }
 
 export interface ConsumerSettings {
@@ -72,6 +88,8 @@ export interface PartitionOffset {
 export interface FetchedBatch {
   readonly partition: number;
   readonly messages: KafkaRawMessage[];
+  /** The offset after the partition's newest message when it was fetched. */
+  readonly highWatermark: string;
   /**
    * Keeps the group membership alive; kafkajs sends one only every `heartbeatInterval`.
    * Usable after the batch settled. Resolves false when the broker cannot be reached (the
@@ -94,11 +112,24 @@ export interface ConsumerHooks {
   /** Called from `eachBatch`; kafkajs fetches nothing more for the partition until it settles. */
   onBatch(batch: FetchedBatch): Promise<void>;
   /** The group was (re)joined; the partitions of the topic now assigned to this consumer. */
-  onGroupJoin(partitions: number[]): void;
+  onGroupJoin(partitions: number[], join: GroupJoin): void;
+  /** A fetch, heartbeat or join was answered. Called per fetch: keep it cheap. */
+  onReachable(): void;
+  /** A connect, request or heartbeat failed because the broker cannot be reached. */
+  onUnreachable(cause: unknown): void;
   /** kafkajs found the group rebalancing and is about to rejoin it. */
   onRebalancing(): void;
   /** kafkajs gave up on the consumer; it restarts it by itself when `willRestart`. */
   onCrash(error: Error, willRestart: boolean): void;
+}
+
+/** What the broker said when this consumer joined the group. */
+export interface GroupJoin {
+  memberId: string;
+  /** The assignor the group runs, e.g. "range". */
+  protocol: string;
+  isLeader: boolean;
+  durationMs: number;
 }
 
 export interface ConsumerSession {
@@ -115,11 +146,23 @@ export interface SharedProducer {
   release(): Promise<void>;
 }
 
-function createKafka(settings: ClientSettings): Kafka {
+/** A kafkajs client that logs through the app's logger (see kafkajs-log.ts). */
+export function createKafka(
+  settings: ClientSettings,
+  onUnreachable?: (text: string) => void,
+): Kafka {
+  const { logCreator, logLevel: givenLevel, ...options } = settings.options;
+  const sink: KafkaLogSink = {
+    logger: settings.logger ?? createConsoleLogger("warn"),
+    level: settings.kafkaLogLevel,
+    ...(onUnreachable === undefined ? {} : { onUnreachable }),
+  };
   return new Kafka({
-    // kafkajs logs every join at INFO by default: keep the console to warnings unless asked.
-    logLevel: logLevel.WARN,
-    ...settings.options,
+    ...options,
+    // A logCreator of the user's own is used as given.
+    logLevel:
+      logCreator === undefined ? kafkajsLevelFor(sink.level) : (givenLevel ?? logLevel.WARN),
+    logCreator: logCreator ?? kafkaLogCreator(sink),
     brokers: settings.brokers,
     clientId: settings.clientId,
   });
@@ -137,7 +180,11 @@ export async function openConsumer(
   signal: AbortSignal,
 ): Promise<ConsumerSession> {
   const { topic } = settings;
-  const consumer = createKafka(client).consumer({
+  let starting = true;
+  // While starting, a connection error is start()'s to report (it rejects).
+  const consumer = createKafka(client, (text) => {
+    if (!starting) hooks.onUnreachable(text);
+  }).consumer({
     groupId: settings.groupId,
     partitionAssigners: settings.partitionAssigners.map((assigner) =>
       isPartitionAssignerName(assigner) ? partitionAssignerNamed(assigner) : assigner,
@@ -152,15 +199,25 @@ export async function openConsumer(
       : { maxBytesPerPartition: settings.maxBytesPerPartition }),
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    hooks.onGroupJoin(payload.memberAssignment[topic] ?? []);
+    hooks.onReachable();
+    hooks.onGroupJoin(payload.memberAssignment[topic] ?? [], {
+      memberId: payload.memberId,
+      protocol: payload.groupProtocol,
+      isLeader: payload.isLeader,
+      durationMs: payload.duration,
+    });
   });
+  consumer.on(consumer.events.FETCH, () => hooks.onReachable());
   // Emitted just before kafkajs rejoins: the last moment to commit in the current generation.
   consumer.on(consumer.events.REBALANCING, () => hooks.onRebalancing());
-  let starting = true;
   let crashWhileStarting: Error | undefined;
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (starting) crashWhileStarting = payload.error;
-    else hooks.onCrash(payload.error, payload.restart);
+    if (starting) {
+      crashWhileStarting = payload.error;
+      return;
+    }
+    if (isConnectionTrouble(payload.error)) hooks.onUnreachable(payload.error);
+    hooks.onCrash(payload.error, payload.restart);
   });
   // Disconnecting ends run(): kafkajs first waits for the answer to a JoinGroup the broker holds.
   const abandon = () => void consumer.disconnect().catch(() => {});
@@ -179,7 +236,20 @@ export async function openConsumer(
         return hooks.onBatch({
           partition,
           messages: payload.batch.messages.map((m) => toRawMessage(topic, partition, m)),
-          heartbeat: () => payload.heartbeat().then(reachable, unreachableOrThrow),
+          highWatermark: payload.batch.highWatermark,
+          heartbeat: () =>
+            payload.heartbeat().then(
+              () => {
+                hooks.onReachable();
+                return true;
+              },
+              (error: unknown) => {
+                if (isRevocation(error)) throw error;
+                // A lost connection, or a coordinator still loading: nothing about the membership.
+                if (isConnectionTrouble(error)) hooks.onUnreachable(error);
+                return false;
+              },
+            ),
           isActive: () => payload.isRunning() && !payload.isStale(),
           resolveOffset: (offset) => payload.resolveOffset(offset),
           // Not consumer.commitOffsets(): its retries may land after a rebalance, in a newer
@@ -216,8 +286,6 @@ export async function openConsumer(
   };
 }
 
-const reachable = () => true;
-
 // The group moved on: what this member handed out is another member's (or generation's) now.
 const revocations = new Set([
   "REBALANCE_IN_PROGRESS",
@@ -225,15 +293,6 @@ const revocations = new Set([
   "UNKNOWN_MEMBER_ID",
   "FENCED_INSTANCE_ID",
 ]);
-
-/**
- * A lost connection (the broker restarting, a network cut) or a coordinator that is still
- * loading says nothing about the membership: false, and the caller keeps what it has.
- */
-function unreachableOrThrow(error: unknown): false {
-  if (isRevocation(error)) throw error;
-  return false;
-}
 
 function isRevocation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -264,10 +323,7 @@ export async function describeGroup(
   client: ClientSettings,
   groupId: string,
 ): Promise<GroupDescription | undefined> {
-  const admin = createKafka({
-    ...client,
-    options: { ...client.options, logLevel: logLevel.NOTHING },
-  }).admin();
+  const admin = createKafka({ ...client, kafkaLogLevel: "silent" }).admin();
   try {
     await admin.connect();
     const { groups } = await admin.describeGroups([groupId]);
@@ -305,7 +361,9 @@ export function acquireProducer(owner: object, settings: ClientSettings): Shared
   return {
     send: async (topic, message) => {
       const producer = await connectShare(current);
-      await producer.send({ topic, messages: [toKafkaMessage(message)] });
+      const { acks, ackTimeoutMs: timeout } = current.settings.producer;
+      // Resolves once the broker acknowledged it with these acks: publish resolves after.
+      await producer.send({ topic, acks, timeout, messages: [toKafkaMessage(message)] });
     },
     release: async () => {
       if (released) return;
@@ -325,6 +383,8 @@ function connectShare(share: ProducerShare): Promise<Producer> {
       // Java's partitioner: a resend with the same key lands where a Java producer puts it.
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: share.settings.allowAutoTopicCreation,
+      // One request at a time keeps the idempotent producer's order guarantee in kafkajs.
+      ...(share.settings.producer.idempotent ? { idempotent: true, maxInFlightRequests: 1 } : {}),
     });
     const connected = producer.connect().then(() => producer);
     share.connected = connected;

@@ -2,7 +2,9 @@
 // while a consumer process (one in-process consumer, or two spawnProcess workers) works through
 // a topic, then started again on the same data and ports. Nothing may be lost, and a lost
 // connection is no rebalance: only what was handled but not committed when the broker went
-// down may be handled again. The test runs its own broker, so halting it disturbs no other file.
+// down may be handled again. The outage is loud: connector:error (phase "connection") within 5 s
+// of the broker going away, one warn line, and connector:reconnected once it is back. The test
+// runs its own broker, so halting it disturbs no other file.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { type Admin, Kafka, logLevel, Partitioners } from "kafkajs";
@@ -87,6 +89,7 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
     MAX_CHUNK_SIZE: "50",
     HANDLER_DELAY_MS: "5",
     MAX_BYTES_PER_PARTITION: "16384",
+    LOG_LINES: "1",
     ...(workers === undefined ? {} : { WORKERS: String(workers) }),
   });
   await consumer.ready;
@@ -99,11 +102,14 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
   );
   const committedBefore = await committed(topic);
   const atOutage = readHandled(file);
+  const haltStartedAt = Date.now();
   const halting = broker.halt();
   const mayRepeat = uncommitted(atOutage, committedBefore);
   await halting;
+  const haltedAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, outageMs));
   const handledDuringOutage = readHandled(file).length - atOutage.length;
+  const resumeStartedAt = Date.now();
   await broker.resume();
   await waitUntil(
     "every message is handled",
@@ -124,6 +130,11 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
   consumer.child.kill("SIGTERM");
   await consumer.exited;
 
+  const lines = consumer.output().split("\n");
+  const errorsAt = lines
+    .filter((line) => line.startsWith("connector-error connection"))
+    .map((line) => Number(line.split(" ")[2]));
+  const reconnected = lines.filter((line) => line.startsWith("reconnected"));
   const all = readHandled(file);
   const { distinct, duplicates } = countHandled(all);
   const allowed = new Set(mayRepeat.map((record) => record.id));
@@ -132,8 +143,21 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
     `[kafka] broker outage ${outageMs / 1000}s under ${workers === undefined ? "one in-process consumer" : `${workers} workers`}: ` +
       `${messageCount} messages, ${partitions} partitions; ${atOutage.length} handled when the broker went down, ` +
       `${mayRepeat.length} of them uncommitted; ${handledDuringOutage} handled during the outage; ` +
-      `${duplicates} handled twice (${beyond.length} of them beyond the uncommitted ones); ${seconds(started)}s`,
+      `${duplicates} handled twice (${beyond.length} of them beyond the uncommitted ones); ${seconds(started)}s; ` +
+      `connector:error (connection) ${errorsAt.map((at) => `${at - haltedAt} ms`).join(", ")} after the broker exited ` +
+      `(${haltedAt - haltStartedAt} ms after its SIGTERM); ${reconnected.length} reconnected event(s)`,
   );
+  if (outageMs >= 20_000 && workers === undefined) {
+    // The lines an operator sees at info and above, from start to stop.
+    const logged = lines.filter((line) => line.startsWith("log ") || line.startsWith("error "));
+    console.log(`[kafka] log lines at info and above:\n${logged.join("\n")}`);
+  }
+  // Once per outage and process: each worker holds its own connection.
+  expect(errorsAt.length).toBeGreaterThanOrEqual(1);
+  expect(errorsAt.length).toBeLessThanOrEqual(workers ?? 1);
+  expect(Math.min(...errorsAt) - haltedAt).toBeLessThanOrEqual(5_000);
+  expect(Math.min(...errorsAt)).toBeLessThan(resumeStartedAt);
+  expect(reconnected.length).toBe(errorsAt.length);
   expect(distinct).toBe(messageCount);
   expect(beyond).toEqual([]);
   expect(duplicates).toBeLessThanOrEqual(mayRepeat.length);

@@ -38,6 +38,7 @@ function source(broker: FakeBroker, partition: number, offsets: string[]): Sourc
   const batch: FetchedBatch = {
     partition,
     messages: offsets.map((offset) => ({ offset }) as KafkaRawMessage),
+    highWatermark: "0",
     heartbeat: async () => true,
     isActive: () => true,
     resolveOffset: (offset) => resolved.push(offset),
