@@ -3,12 +3,11 @@
 // The app keeps going by itself; nothing may be lost; the outage shows as connector:error
 // (phase "connection") and connector:reconnected. The test runs its own server, so halting it
 // disturbs no other file.
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { SqsQueueConnector } from "@romeways/connector-sqs";
 import { createRomeways, type RomewaysEvents } from "@romeways/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type SqsServer, startSqsServer } from "../../../scripts/sqs/server.mjs";
-import { connectorConfig, queueConfig, testCredentials, testQueueName } from "./sqs-test-kit.js";
+import { sendMany } from "./send-many.js";
+import { connectorConfig, queueConfig, testQueueName } from "./sqs-test-kit.js";
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const messageCount = 1_000;
@@ -24,34 +23,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function seed(queue: string): Promise<void> {
-  // The queue is made by a send-only instance, as a dead-letter queue would be.
-  const producer = new SqsQueueConnector(connectorConfig(server.endpoint), queueConfig(), queue);
-  await producer.sendMessage({ body: new TextEncoder().encode("id-0") });
-  await producer.stop();
-  const client = new SQSClient({
-    endpoint: server.endpoint,
-    region: "us-east-1",
-    credentials: testCredentials,
-  });
-  const queueUrl = `${server.endpoint}/000000000000/${queue}`;
-  const sends: Promise<unknown>[] = [];
-  for (let start = 1; start < messageCount; start += 10) {
-    const entries = Array.from({ length: Math.min(10, messageCount - start) }, (_, i) => ({
-      Id: String(i),
-      MessageBody: `id-${start + i}`,
-    }));
-    sends.push(client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })));
-    if (sends.length === 20) await Promise.all(sends.splice(0));
-  }
-  await Promise.all(sends);
-  client.destroy();
-}
-
 describe("SQS server restart", () => {
   test(`${messageCount} messages, the server stopped after ${haltAfter} and started again: nothing lost`, async () => {
     const queue = testQueueName();
-    await seed(queue);
+    await sendMany(server.endpoint, queue, messageCount);
 
     const app = createRomeways({ logger: silentLogger, handleSignals: false });
     const handled = new Map<string, number>();
