@@ -1,3 +1,4 @@
+import type { ConnectorConfigSpec } from "./config-spec.js";
 import type { ConnectorContext } from "./connector-context.js";
 import type { QueueConfig } from "./queue-config.js";
 
@@ -85,4 +86,10 @@ export interface ConnectorClass<
    * of building their own.
    */
   readonly hostedInParent?: boolean;
+  /**
+   * The connector's config fields and a check of both configs that needs no connection: core
+   * runs it at `start()` (and `@romeways/testing`'s harness does), making unknown fields and
+   * missing required ones a `ConfigError` before anything connects.
+   */
+  readonly configSpec?: ConnectorConfigSpec<TConnectorConfig, TQueueConfig>;
 }

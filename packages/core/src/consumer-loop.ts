@@ -19,6 +19,7 @@ import { type Listening, listeningTo, notRead } from "./listening.js";
 import type { Logger } from "./logger.js";
 import { decideOutcome, type HandlerResult, type Outcome } from "./outcome.js";
 import { OutcomeSettler, retryDelayMs } from "./outcome-settler.js";
+import { payloadCheckOf } from "./payload-schema.js";
 import type { ResolvedQueueConfig } from "./queue-config.js";
 import { keyLane, SlotScheduler } from "./slot-scheduler.js";
 
@@ -84,6 +85,7 @@ export class ConsumerLoop {
       clock: options.clock,
       timeoutMs: scheduling.handlerTimeoutMs,
       onLate: (message, result, durationMs) => this.settler.reportLate(message, result, durationMs),
+      payload: payloadCheckOf(config, options.events, this.ref),
     };
     if (scheduling.concurrency !== undefined) {
       const laneOf = scheduling.ordering === "key" ? keyLane : () => undefined;
@@ -99,6 +101,11 @@ export class ConsumerLoop {
 
   start(): void {
     this.running = this.supervise();
+  }
+
+  /** For `romeways.health()`: messages held until their resend delay is due. */
+  get heldForDelay(): number {
+    return this.held.size;
   }
 
   /**
@@ -168,9 +175,12 @@ export class ConsumerLoop {
       if (frequencyMs > 0) lastPollStart = clock.now();
       const room = this.scheduler?.room ?? config.maxChunkSize;
       let chunk: RawMessage[];
-      const poll = this.held.pollSignal(this.signal, clock, this.epochNow());
+      // Nothing held (nearly always): the poll waits on the stop signal alone, no clock read.
+      const poll =
+        this.held.size === 0 ? undefined : this.held.pollSignal(this.signal, clock, this.epochNow());
       try {
-        chunk = await connector.getMessages(Math.min(room, config.maxChunkSize), poll.signal);
+        const signal = poll?.signal ?? this.signal;
+        chunk = await connector.getMessages(Math.min(room, config.maxChunkSize), signal);
         pollFailures = 0;
       } catch (error) {
         if (this.signal.aborted) break;
@@ -178,11 +188,11 @@ export class ConsumerLoop {
         await clock.sleep(retryDelayMs(++pollFailures), this.signal);
         continue;
       } finally {
-        poll.done();
+        poll?.done();
       }
       if (chunk.length === 0) continue;
       this.options.instrumentation?.received?.(chunk, this.ref);
-      const due = this.held.admit(chunk, this.epochNow());
+      const due = this.held.admit(chunk, this.epochNowOnce);
       if (due.length > 0) await this.dispatch(due, frequencyMs);
     }
   }
@@ -317,6 +327,9 @@ export class ConsumerLoop {
   private epochNow(): number {
     return this.options.clock.epochNow?.() ?? Date.now();
   }
+
+  /** For `admit`, which reads the time only for a chunk that carries a not-before header. */
+  private readonly epochNowOnce = () => this.epochNow();
 
   /** Per message, `listenerCount` would cost a lookup per event: cached until listeners change. */
   private listeners(): Listening {

@@ -1,7 +1,8 @@
 import type { RawMessage } from "./connector.js";
 import type { DeliveredMessage } from "./delivered-message.js";
 import { counterText, payloadText } from "./envelope.js";
-import { errorFields } from "./errors/index.js";
+import { errorFields, InvalidPayloadError } from "./errors/index.js";
+import { issuePath } from "./errors/invalid-payload-error.js";
 import type { DeadLetterReason } from "./events.js";
 import { romewaysHeaders } from "./message-headers.js";
 
@@ -35,6 +36,9 @@ export function deadLetterOf(
       [romewaysHeaders.deadLetteredAt]: deadLetteredAt,
     },
   };
+  if (InvalidPayloadError.isInstance(error)) {
+    (dead.headers as Record<string, string>)[romewaysHeaders.issues] = issuesHeader(error);
+  }
   if (raw.key !== undefined) dead.key = raw.key;
   return dead;
 }
@@ -68,6 +72,7 @@ export function replayOf(deadLetter: RawMessage, nowMs: number): RawMessage {
     romewaysHeaders.resendTimes,
     romewaysHeaders.deadLetteredAt,
     romewaysHeaders.notBefore,
+    romewaysHeaders.issues,
   ]);
   for (const [name, value] of Object.entries(deadLetter.headers ?? {})) {
     if (!dropped.has(name)) headers[name] = value;
@@ -76,6 +81,14 @@ export function replayOf(deadLetter: RawMessage, nowMs: number): RawMessage {
   const replay: RawMessage = { body: deadLetter.body, headers };
   if (deadLetter.key !== undefined) replay.key = deadLetter.key;
   return replay;
+}
+
+/** At most 20 issues, so that the header stays small. */
+function issuesHeader(error: InvalidPayloadError): string {
+  const issues = error.issues
+    .slice(0, 20)
+    .map((issue) => ({ path: issuePath(issue), message: issue.message }));
+  return JSON.stringify(issues);
 }
 
 function withoutNotBefore(headers: RawMessage["headers"]): RawMessage["headers"] {

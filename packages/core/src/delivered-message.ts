@@ -27,6 +27,8 @@ export class DeliveredMessage implements Message {
   #python: PythonMessage | undefined;
   /** What few handlers need, made on first use: a small object per message is what it costs. */
   #rare: RareParts | undefined;
+  /** Set before the handler runs on a queue with `schema`/`decode` (payload-schema.ts). */
+  declare data: unknown;
 
   constructor(
     readonly queueName: string,
@@ -76,11 +78,11 @@ export class DeliveredMessage implements Message {
   }
 
   /** The decoded fields are getters, which JSON.stringify and util.inspect skip: both get a copy. */
-  toJSON(): Omit<Message, "signal"> {
+  toJSON(): Omit<Message, "signal" | "data"> {
     return this.toPlain();
   }
 
-  [inspectSymbol](): Omit<Message, "signal"> {
+  [inspectSymbol](): Omit<Message, "signal" | "data"> {
     return this.toPlain();
   }
 
@@ -89,7 +91,7 @@ export class DeliveredMessage implements Message {
     return this.#rare;
   }
 
-  private toPlain(): Omit<Message, "signal"> {
+  private toPlain(): Omit<Message, "signal" | "data"> {
     const { queueName, payload, payloadValue, rwResendTimes, raw } = this;
     return { queueName, payload, payloadValue, rwResendTimes, raw };
   }

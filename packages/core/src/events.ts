@@ -1,5 +1,7 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { EventEmitter } from "eventemitter3";
 import type { RawMessage } from "./connector.js";
+import type { InvalidPayloadError } from "./errors/index.js";
 import type { Message } from "./message.js";
 import type { Outcome } from "./outcome.js";
 
@@ -19,7 +21,13 @@ export interface MessageDoneEvent extends MessageEvent {
 }
 
 /** Why a message was dead-lettered: resent `maxResends` times, its handler failed, or timed out. */
-export type DeadLetterReason = "max-resends" | "failed" | "timeout";
+export type DeadLetterReason =
+  | "max-resends"
+  | "failed"
+  | "timeout"
+  | "invalid"
+  /** Worker processes holding it crashed `maxWorkerCrashes` times. */
+  | "crashed";
 
 /** Where a connector call failed; `background`: reported by the connector through its context. */
 export type ConnectorPhase =
@@ -57,6 +65,10 @@ export interface RomewaysEvents {
     MessageDoneEvent & { error: Error; reason: DeadLetterReason; deadLetterQueue: string },
   ];
   "message:failed": [MessageDoneEvent & { error: Error }];
+  /** The payload did not decode or failed the queue's schema; its outcome follows (never a resend). */
+  "message:invalid": [
+    MessageEvent & { issues: readonly StandardSchemaV1.Issue[]; error: InvalidPayloadError },
+  ];
   "message:discarded": [QueueRef & { raw: RawMessage; reason: "empty-body" }];
   /** Every outcome, as one `Outcome` value (the other message events are views of it). */
   "message:outcome": [

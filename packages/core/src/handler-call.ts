@@ -3,6 +3,7 @@ import type { DeliveredMessage } from "./delivered-message.js";
 import { HandlerTimeoutError } from "./errors/index.js";
 import type { Message } from "./message.js";
 import type { HandlerResult } from "./outcome.js";
+import { checkPayloadThenCall, type PayloadCheck } from "./payload-schema.js";
 
 /** A user's handler; whatever it throws has a defined outcome. */
 export type Handler = (message: Message) => unknown;
@@ -14,6 +15,8 @@ export interface HandlerCallOptions {
   timeoutMs: number | undefined;
   /** A handler finished after its deadline had already decided its outcome. */
   onLate(message: DeliveredMessage, result: HandlerResult, durationMs: number): void;
+  /** The queue's `schema`/`decode`, checked before the handler runs (payload-schema.ts). */
+  payload?: PayloadCheck | undefined;
 }
 
 /** The result of a handler that resolved: one shared object, no allocation per message. */
@@ -27,6 +30,16 @@ export const handlerOk: HandlerResult = Object.freeze({ ok: true });
  * handler does after that only reaches `onLate`. `failedWith` reads a rejection.
  */
 export function callHandler(
+  options: HandlerCallOptions,
+  message: DeliveredMessage,
+): HandlerResult | PromiseLike<unknown> {
+  if (options.payload !== undefined) {
+    return checkPayloadThenCall(options.payload, options, message, callUnchecked);
+  }
+  return callUnchecked(options, message);
+}
+
+function callUnchecked(
   options: HandlerCallOptions,
   message: DeliveredMessage,
 ): HandlerResult | PromiseLike<unknown> {

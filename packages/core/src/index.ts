@@ -1,4 +1,17 @@
 export { type Clock, systemClock } from "./clock.js";
+export type { ConnectorConfigSpec, FieldNames } from "./config-spec.js";
+export type {
+  AnyConnectorClass,
+  AppConnectors,
+  AppQueueConfig,
+  ConnectorConfigOf,
+  ConnectorRef,
+  HandleQueueConfig,
+  NoAppConnectors,
+  PayloadFields,
+  QueueConfigOf,
+  QueueHandler,
+} from "./config-types.js";
 export type {
   Connector,
   ConnectorClass,
@@ -7,6 +20,7 @@ export type {
   RawMessage,
 } from "./connector.js";
 export type { ConnectorContext } from "./connector-context.js";
+export type { ConnectorHandle } from "./connector-handle.js";
 export {
   type DeadLetterReplayOptions,
   type DeadLetterReplayResult,
@@ -17,6 +31,7 @@ export {
   ConfigError,
   type ConfigErrorContext,
   HandlerTimeoutError,
+  InvalidPayloadError,
   ResendError,
   type ResendErrorOptions,
   RomewaysError,
@@ -34,11 +49,26 @@ export type {
   WorkerRef,
 } from "./events.js";
 export type { Handler } from "./handler-call.js";
+export {
+  type AppState,
+  type HealthOptions,
+  healthDefaults,
+  type QueueHealth,
+  type RomewaysHealth,
+  type WorkerHealth,
+  type WorkerState,
+} from "./health/health-types.js";
 export type { Instrumentation, OutgoingMessage, SendKind } from "./instrumentation.js";
 export { createConsoleLogger, type Logger, type LogLevel } from "./logger.js";
 export type { Message } from "./message.js";
 export { romewaysHeaders } from "./message-headers.js";
 export type { HandlerResult, Outcome, OutcomeName } from "./outcome.js";
+export type {
+  PayloadConfig,
+  PayloadData,
+  PayloadInput,
+  QueuePayloadInput,
+} from "./payload-schema.js";
 export type { Producer, PublishOptions, PublishPayload } from "./producer/publish-options.js";
 export { redirectPublishing } from "./producer/publish-redirect.js";
 export type { QueueConfig, ResolvedQueueConfig } from "./queue-config.js";
@@ -47,6 +77,7 @@ export type {
   QueueConsumerRegistration,
   RegisterByClass,
   RegisterByName,
+  Registration,
   Romeways,
   RomewaysOptions,
 } from "./registration.js";

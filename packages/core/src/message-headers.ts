@@ -12,6 +12,8 @@ export const romewaysHeaders = {
   errorName: "x-romeways-error-name",
   /** The last handler error's message (at most 1,000 characters). */
   error: "x-romeways-error",
+  /** Of a dead letter with reason `invalid`: the schema's issues, JSON `[{ path, message }]`. */
+  issues: "x-romeways-issues",
   /** The queue a dead letter came from. */
   sourceQueue: "x-romeways-source-queue",
   /** When the message was dead-lettered (ISO 8601). */

@@ -8,7 +8,7 @@ import type { JsonValue } from "./envelope.js";
  * `toEqual` against a plain object see only `queueName` and `raw`; read the fields, or use
  * `JSON.stringify`.
  */
-export interface Message {
+export interface Message<Data = unknown> {
   /** The queue this message was taken from. */
   readonly queueName: string;
   /**
@@ -24,6 +24,11 @@ export interface Message {
    * beyond 2^53 loses digits; a resend still re-emits the original exactly).
    */
   readonly payloadValue: JsonValue;
+  /**
+   * The payload decoded (`decode`, default `JSON.parse`) and validated by the queue's `schema`,
+   * typed as the schema's output. Undefined on a queue with neither `schema` nor `decode`.
+   */
+  readonly data: Data;
   /** How many times this message was resent (0 for a fresh message). */
   readonly rwResendTimes: number;
   /** The message as the connector delivered it: bytes, key, headers. */

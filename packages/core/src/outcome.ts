@@ -2,7 +2,13 @@ import type { RawMessage } from "./connector.js";
 import { deadLetterOf, resendHeaders } from "./dead-letter.js";
 import type { DeliveredMessage } from "./delivered-message.js";
 import { raisedCounter, resendOf } from "./envelope.js";
-import { type HandlerTimeoutError, ResendError, RomewaysError, toError } from "./errors/index.js";
+import {
+  type HandlerTimeoutError,
+  InvalidPayloadError,
+  ResendError,
+  RomewaysError,
+  toError,
+} from "./errors/index.js";
 import type { DeadLetterReason } from "./events.js";
 import type { ResolvedQueueConfig } from "./queue-config.js";
 import { resendDelayFor } from "./scheduling-config.js";
@@ -60,6 +66,8 @@ export function decideOutcome(input: OutcomeInput): Outcome {
   if (result.ok) return { outcome: "handled" };
   if ("timedOut" in result) return failure(input, result.timedOut, "timeout");
   const error = toError(result.thrown);
+  // A payload the schema rejects is rejected again on every delivery: never resent.
+  if (InvalidPayloadError.isInstance(error)) return failure(input, error, "invalid");
   if (!isResend(result.thrown, input.config)) return failure(input, error, "failed");
   const { message, config } = input;
   const times = message.rwResendTimes;

@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors/index.js";
+import type { PayloadConfig } from "./payload-schema.js";
 import {
   type ResolvedScheduling,
   resolveScheduling,
@@ -6,7 +7,7 @@ import {
 } from "./scheduling-config.js";
 
 /** Settings of one queue consumer (Python romeways' `GenericQueueConfig`). Connectors extend it. */
-export interface QueueConfig extends SchedulingConfig {
+export interface QueueConfig extends SchedulingConfig, PayloadConfig {
   /** Which registered connector delivers this queue. */
   connectorName: string;
   /** Seconds between the starts of two polls; fractions allowed; 0 polls continuously. Default 0. */
@@ -74,8 +75,22 @@ export function resolveQueueConfig<T extends QueueConfig>(
       fail("deadLetterQueue", "deadLetterQueue must differ from the queue it serves");
     }
   }
+  if (resolved.schema !== undefined && !isStandardSchema(resolved.schema)) {
+    fail(
+      "schema",
+      "schema must be a Standard Schema (zod, valibot, arktype, ...): it has no ['~standard'].validate",
+    );
+  }
+  if (resolved.decode !== undefined && typeof resolved.decode !== "function") {
+    fail("decode", "decode must be a function (payload: string) => unknown");
+  }
   resolved.scheduling = resolveScheduling(resolved, queueName);
   return resolved;
+}
+
+function isStandardSchema(value: unknown): boolean {
+  const standard = (value as { "~standard"?: { validate?: unknown } } | null)?.["~standard"];
+  return typeof standard?.validate === "function";
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

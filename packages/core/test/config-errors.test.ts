@@ -129,6 +129,7 @@ describe("bad config is a ConfigError naming the queue, the connector and the fi
       connector: MemoryQueueConnector,
       config: { connectorName: "mem" },
     });
+    // @ts-expect-error a queue that is no MemoryQueue is a compile error too
     romeways.queueConsumer("orders", { connectorName: "mem", queue: [] }, noop);
     await expect(romeways.start()).rejects.toThrow(/queue must be a MemoryQueue/);
   });
