@@ -15,7 +15,7 @@ import {
 } from "./config.js";
 import { ConnectionWatch, standaloneContext } from "./connection-watch.js";
 import { joinWithin } from "./group-join.js";
-import { ensureTopics, type NeededTopic } from "./kafkajs-admin.js";
+import { ensureTopics, maxMessageBytesOf, type NeededTopic } from "./kafkajs-admin.js";
 import {
   acquireProducer,
   type ClientSettings,
@@ -27,6 +27,8 @@ import {
   openConsumer,
   type SharedProducer,
 } from "./kafkajs-client.js";
+import { isConnectionTrouble } from "./kafkajs-log.js";
+import { isTooLarge, tooLargeError } from "./send-failure.js";
 
 // A waiting batch heartbeats at least this often, and notices a stopping consumer this fast.
 const maxTickMs = 1_000;
@@ -139,7 +141,20 @@ export class KafkaQueueConnector implements Connector {
   async sendMessage(message: RawMessage): Promise<void> {
     // Connects lazily: a dead-letter instance is never started, and one producer serves them all.
     this.producer ??= acquireProducer(this.connectorConfig, this.client);
-    await this.producer.send(this.topic, message);
+    try {
+      await this.producer.send(this.topic, message);
+    } catch (error) {
+      if (isTooLarge(error)) {
+        throw tooLargeError(
+          this.topic,
+          message,
+          await maxMessageBytesOf(this.client, this.topic),
+          error,
+        );
+      }
+      if (isConnectionTrouble(error)) this.connection.lost(error);
+      throw error;
+    }
   }
 
   async ack(messages: RawMessage[]): Promise<void> {

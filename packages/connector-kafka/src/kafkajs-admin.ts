@@ -114,3 +114,25 @@ function missingTopics(client: ClientSettings, missing: readonly NeededTopic[]):
       "(allowAutoTopicCreation: true creates them with the broker's defaults)",
   );
 }
+
+/** The topic's `max.message.bytes`; undefined when the broker cannot tell. */
+export async function maxMessageBytesOf(
+  client: ClientSettings,
+  topic: string,
+): Promise<number | undefined> {
+  const admin = createKafka({ ...client, kafkaLogLevel: "silent" }).admin();
+  try {
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      // 2: a topic, in Kafka's ConfigResource types.
+      resources: [{ type: 2, name: topic, configNames: ["max.message.bytes"] }],
+    });
+    const value = resources[0]?.configEntries[0]?.configValue;
+    return value === undefined ? undefined : Number(value);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
