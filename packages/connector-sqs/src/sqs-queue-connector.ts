@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import {
   type Connector,
+  type ConnectorConfigSpec,
   type ConnectorContext,
   type ConnectorHealth,
   type RawMessage,
@@ -46,6 +47,18 @@ interface Consuming {
  * send-only one per dead-letter queue).
  */
 export class SqsQueueConnector implements Connector {
+  /** Unknown fields and bad values are ConfigErrors at registration, before any request. */
+  static readonly configSpec: ConnectorConfigSpec<SqsConnectorConfig, SqsQueueConfig> = {
+    connectorFields: { endpoint: true, region: true, client: true, createQueues: true },
+    queueFields: { queue: true, visibilityTimeout: true, waitTimeSeconds: true, groupId: true },
+    check(connectorConfig, queueConfig, queueName) {
+      checkConnectorConfig(connectorConfig, queueName);
+      resolveSqsQueue(queueConfig, queueName);
+      resolveGroupId(queueConfig, queueName);
+      resolveConsumerSettings(queueConfig, queueName);
+    },
+  };
+
   private readonly sqsQueue: string;
   private readonly fifo: boolean;
   private readonly groupId: string;

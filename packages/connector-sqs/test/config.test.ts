@@ -60,3 +60,25 @@ describe("SQS connector config", () => {
     expect(ConfigError.isInstance(error) && (error as ConfigError).field).toBe(field);
   });
 });
+
+describe("SQS connector configSpec", () => {
+  test("an unknown queue field is a ConfigError when the app starts, naming it", async () => {
+    const { createRomeways } = await import("@romeways/core");
+    const app = createRomeways({
+      handleSignals: false,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    app.connectorRegister({ connector: SqsQueueConnector, config: base });
+    app.queueConsumer(
+      "q",
+      { connectorName: "sqs-test", visibilityTimeOut: 30 } as never,
+      async () => {},
+    );
+    const error = await app.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await app.stop();
+    expect(ConfigError.isInstance(error) && (error as ConfigError).field).toBe("visibilityTimeOut");
+  });
+});
