@@ -11,7 +11,7 @@ import {
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
 import { MemoryQueue, MemoryQueueConnector } from "@romeways/connector-memory";
-import { createRomeways, type Logger, ResendError } from "@romeways/core";
+import { type ConnectorHealth, createRomeways, type Logger, ResendError } from "@romeways/core";
 import { openTelemetry } from "@romeways/opentelemetry";
 import { collectEvents } from "@romeways/testing";
 import { afterEach, describe, expect, test } from "vitest";
@@ -116,6 +116,39 @@ describe("metrics of @romeways/opentelemetry", () => {
     expect(text).toMatch(
       /messaging_process_duration_count\{[^}]*romeways_outcome="handled"[^}]*\} 960/,
     );
+  });
+
+  test("the lag gauge shows what the connector's health() reports, per queue", async () => {
+    const reader = new CollectingReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    cleanups.push(() => meterProvider.shutdown());
+    const romeways = createRomeways({
+      logger: silent,
+      handleSignals: false,
+      instrumentation: openTelemetry({ meterProvider, traces: false }),
+    });
+    cleanups.push(() => romeways.stop());
+    class LaggingConnector extends MemoryQueueConnector {
+      health(): ConnectorHealth {
+        return { connected: true, lag: 42 };
+      }
+    }
+    romeways.connectorRegister({
+      connector: LaggingConnector,
+      config: { connectorName: "lagging" },
+    });
+    romeways.queueConsumer(
+      "behind",
+      { connectorName: "lagging", queue: new MemoryQueue() },
+      () => {},
+    );
+    await romeways.start();
+    const lag = metricNamed(await reader.read(), "romeways.consumer.lag");
+    expect(lag.dataPoints.map((point) => point.value)).toEqual([42]);
+    expect(lag.dataPoints[0]?.attributes).toMatchObject({
+      "messaging.system": "lagging",
+      "messaging.destination.name": "behind",
+    });
   });
 
   test("durations, consumed messages and in-flight messages, with messaging attributes", async () => {
