@@ -34,6 +34,7 @@ type OutcomeEvent = RomewaysEvents["message:outcome"][0];
 export class QueueMetrics {
   private readonly outcomes: Counter;
   private readonly consumed: Counter;
+  private readonly sent: Counter;
   private readonly duration: Histogram;
   private readonly inFlight: ObservableGauge;
   private readonly held: ObservableGauge;
@@ -56,6 +57,11 @@ export class QueueMetrics {
     });
     this.consumed = meter.createCounter("messaging.client.consumed.messages", {
       description: "Messages delivered to the application",
+      unit: "{message}",
+    });
+    this.sent = meter.createCounter("messaging.client.sent.messages", {
+      description:
+        "Messages romeways sent, by messaging.operation.name: publish, resend, dead-letter",
       unit: "{message}",
     });
     this.duration = meter.createHistogram("messaging.process.duration", {
@@ -83,6 +89,9 @@ export class QueueMetrics {
   listen(): void {
     const { events } = this.app;
     events.on("message:outcome", (event) => this.record(event));
+    events.on("message:published", (event) =>
+      this.sent.add(1, this.sentAttributes(event, "publish")),
+    );
     if (this.health === undefined) {
       events.on("message:received", (event) => this.count(event, 1));
     }
@@ -97,6 +106,11 @@ export class QueueMetrics {
     const attributes = this.attributesOf(event, outcome);
     this.outcomes.add(1, attributes);
     this.consumed.add(1, attributes);
+    if (outcome.outcome === "resent") this.sent.add(1, this.sentAttributes(event, "resend"));
+    if (outcome.outcome === "dead-lettered") {
+      const destination = { ...event, queueName: outcome.deadLetterQueue };
+      this.sent.add(1, this.sentAttributes(destination, "dead-letter"));
+    }
     if (event.message !== undefined) {
       this.duration.record(event.durationMs / 1000, attributes);
       if (this.health === undefined) this.count(event, -1);
@@ -145,6 +159,23 @@ export class QueueMetrics {
       result.observe(this.held, total.heldForDelay ?? 0, attributes);
       if (total.lagKnown) result.observe(this.lag, total.lag ?? 0, attributes);
     }
+  }
+
+  private sentAttributes(
+    ref: QueueRef,
+    operation: "publish" | "resend" | "dead-letter",
+  ): Attributes {
+    const id = `${ref.connectorName}\u0000${ref.queueName}\u0000sent\u0000${operation}`;
+    let attributes = this.outcomeAttributes.get(id);
+    if (attributes === undefined) {
+      attributes = Object.freeze({
+        ...this.attributes.of(ref),
+        [attributeNames.operationType]: "send",
+        [attributeNames.operationName]: operation,
+      });
+      this.outcomeAttributes.set(id, attributes);
+    }
+    return attributes;
   }
 
   private attributesOf(ref: QueueRef, outcome: Outcome): Attributes {

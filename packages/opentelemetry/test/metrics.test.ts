@@ -114,6 +114,12 @@ describe("metrics of @romeways/opentelemetry", () => {
       /romeways_messages_total\{[^}]*messaging_system="memory"[^}]*messaging_destination_name="orders"[^}]*romeways_outcome="handled"[^}]*\} 960/,
     );
     expect(text).toMatch(
+      /messaging_client_sent_messages_total\{[^}]*messaging_destination_name="orders"[^}]*messaging_operation_type="send",messaging_operation_name="resend"[^}]*\} 100/,
+    );
+    expect(text).toMatch(
+      /messaging_client_sent_messages_total\{[^}]*messaging_destination_name="orders.metrics-dlq"[^}]*messaging_operation_name="dead-letter"[^}]*\} 40/,
+    );
+    expect(text).toMatch(
       /messaging_process_duration_count\{[^}]*romeways_outcome="handled"[^}]*\} 960/,
     );
   });
