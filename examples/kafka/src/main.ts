@@ -1,6 +1,6 @@
 // The seed's example on Kafka: one topic, one consumer group, a resend.
 // Run with a broker: KAFKA_BROKERS=127.0.0.1:9092 pnpm --filter @romeways/example-kafka start
-import { KafkaQueueConnector } from "@romeways/connector-kafka";
+import "@romeways/connector-kafka";
 import { createRomeways, type Message, ResendError } from "@romeways/core";
 
 const connectorConfig = {
@@ -8,6 +8,8 @@ const connectorConfig = {
   brokers: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092",
   // Lets this demo create its topic; in production, create topics on purpose.
   allowAutoTopicCreation: true,
+  // The broker drops the duplicates a retried send would write.
+  producer: { idempotent: true },
 };
 const topic = process.env.KAFKA_TOPIC ?? "queue.payment.done";
 
@@ -45,18 +47,13 @@ romeways.events.on("app:stopped", () => console.log("stopped: every message hand
 
 await romeways.start();
 
-// Any Kafka producer works; here, a send-only instance of the connector publishes to the topic.
-const producer = new KafkaQueueConnector(
-  connectorConfig,
-  { connectorName: "kafka-dev1", topic, groupId: "payments" },
-  "queue.payment.done",
-);
+// romeways publishes through the connector that serves the queue: its shared producer, which
+// resolves each publish once the broker has the message (acks "all").
 for (const [key, payment] of [
   ["p1", "payment 1"],
   ["p2", "payment 2 pending"],
   ["p3", "payment 3"],
   ["p4", '{"id": 4}'],
 ] as const) {
-  await producer.sendMessage({ key, body: new TextEncoder().encode(payment) });
+  await romeways.publish("queue.payment.done", payment, { key });
 }
-await producer.stop();

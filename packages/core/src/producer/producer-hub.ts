@@ -82,9 +82,12 @@ export class ProducerHub {
     await this.sender(registration, call.queueName).sendMessage(call.message);
   }
 
-  /** Stops every sending instance; a publish after this is refused. */
-  async close(): Promise<void> {
-    this.closed = true;
+  /**
+   * Stops every sending instance. `final`: the app stopped, a publish after this is refused;
+   * otherwise (a stop() before start()) the next publish builds them again.
+   */
+  async close(final = true): Promise<void> {
+    if (final) this.closed = true;
     const senders = [...this.senders.values()];
     this.senders.clear();
     await Promise.all(
