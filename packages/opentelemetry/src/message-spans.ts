@@ -1,4 +1,5 @@
 import {
+  type Attributes,
   type Context,
   context,
   type Link,
@@ -18,7 +19,11 @@ import type {
   QueueRef,
   RawMessage,
 } from "@romeways/core";
-import { attributeNames, type MessagingAttributes } from "./messaging-attributes.js";
+import {
+  attributeNames,
+  type MessagingAttributes,
+  positionAttributes,
+} from "./messaging-attributes.js";
 import { type Headers, headerGetter, headerSetter } from "./trace-context.js";
 
 /**
@@ -44,17 +49,19 @@ export class MessageSpans {
     return (message) => {
       const parent = this.extract(message.raw);
       const creation = trace.getSpanContext(parent);
+      const attributes: Attributes = {
+        ...this.attributes.of(ref),
+        [attributeNames.operationType]: "process",
+        [attributeNames.operationName]: "process",
+        [attributeNames.bodySize]: message.raw.body?.byteLength ?? 0,
+        [attributeNames.resendTimes]: message.rwResendTimes,
+      };
+      positionAttributes(message.raw, attributes);
       const span = this.tracer.startSpan(
         name,
         {
           kind: SpanKind.CONSUMER,
-          attributes: {
-            ...this.attributes.of(ref),
-            [attributeNames.operationType]: "process",
-            [attributeNames.operationName]: "process",
-            [attributeNames.bodySize]: message.raw.body?.byteLength ?? 0,
-            [attributeNames.resendTimes]: message.rwResendTimes,
-          },
+          attributes,
           links: creation === undefined ? [] : [{ context: creation }],
         },
         parent,

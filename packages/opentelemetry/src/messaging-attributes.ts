@@ -10,6 +10,8 @@ export const attributeNames = {
   operationName: "messaging.operation.name",
   batchCount: "messaging.batch.message_count",
   bodySize: "messaging.message.body.size",
+  partition: "messaging.destination.partition.id",
+  kafkaOffset: "messaging.kafka.offset",
   errorType: "error.type",
   connector: "romeways.connector.name",
   queue: "romeways.queue.name",
@@ -17,6 +19,18 @@ export const attributeNames = {
   resendTimes: "romeways.message.resend_times",
   deadLetterReason: "romeways.dead_letter.reason",
 } as const;
+
+/**
+ * Where a connector's raw messages say where they sit (the Kafka connector's `partition` and
+ * `offset`): the conventions' partition id and offset, added to a message's span.
+ */
+export function positionAttributes(raw: object, into: Attributes): void {
+  const { partition, offset } = raw as { partition?: unknown; offset?: unknown };
+  if (typeof partition === "number") into[attributeNames.partition] = String(partition);
+  if (typeof offset === "string" && /^\d+$/.test(offset)) {
+    into[attributeNames.kafkaOffset] = Number(offset);
+  }
+}
 
 /** `messaging.system` of the connectors shipped here; others: the class name, e.g. "redis". */
 const knownSystems: Record<string, string> = {

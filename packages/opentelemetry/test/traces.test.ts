@@ -209,6 +209,33 @@ describe("traces of @romeways/opentelemetry", () => {
     expect(deadSpan?.parentSpanContext?.spanId).toBe(failedSpan?.spanContext().spanId);
   });
 
+  test("a message that says where it sits (Kafka's partition and offset) has them on its span", async () => {
+    const romeways = createRomeways({
+      logger: silent,
+      handleSignals: false,
+      instrumentation: openTelemetry({ tracerProvider, metrics: false }),
+    });
+    class PartitionedConnector extends MemoryQueueConnector {
+      override async getMessages(max: number, signal: AbortSignal) {
+        const messages = await super.getMessages(max, signal);
+        return messages.map((raw) => Object.assign(raw, { partition: 3, offset: "1207" }));
+      }
+    }
+    romeways.connectorRegister({ connector: PartitionedConnector, config: { connectorName: "p" } });
+    const queue = new MemoryQueue();
+    romeways.queueConsumer("events", { connectorName: "p", queue }, () => {});
+    const done = collectEvents(romeways, "message:outcome", 1);
+    queue.put("e");
+    await romeways.start();
+    await done;
+    await romeways.stop();
+    expect(processSpans()[0]?.attributes).toMatchObject({
+      "messaging.system": "partitioned",
+      "messaging.destination.partition.id": "3",
+      "messaging.kafka.offset": 1207,
+    });
+  });
+
   test("without an instrumentation, a resend carries no trace header and no span is recorded", async () => {
     const romeways = createRomeways({ logger: silent, handleSignals: false });
     romeways.connectorRegister({
