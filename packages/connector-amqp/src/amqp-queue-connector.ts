@@ -101,6 +101,9 @@ export class AmqpQueueConnector implements Connector {
     while (this.running && !signal.aborted) {
       if (this.ready.length > 0) return this.ready.splice(0, maxChunkSize);
       await this.nextChange(signal);
+      // Woken by the first delivery of a burst: let the rest of what the socket read be parsed
+      // (one turn of the event loop), so the chunk is not a single message.
+      if (this.ready.length > 0 && this.ready.length < maxChunkSize) await yieldToIo();
     }
     return [];
   }
@@ -296,6 +299,10 @@ export class AmqpQueueConnector implements Connector {
       `${operation}() on queue "${this.queueName}" needs start() first`,
     );
   }
+}
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function messageOf(error: unknown): string {
