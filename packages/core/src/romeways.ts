@@ -1,10 +1,24 @@
 import { systemClock } from "./clock.js";
+import { checkQueueConfig } from "./config-spec.js";
+import type { AppConnectors, NoAppConnectors } from "./config-types.js";
 import type { ConnectorConfig } from "./connector.js";
-import { createConnectorContext } from "./connector-context.js";
+import {
+  type ConnectorContext,
+  connectionStateOf,
+  createConnectorContext,
+} from "./connector-context.js";
+import { type ConnectorHandle, connectorHandle } from "./connector-handle.js";
 import type { Handler } from "./consumer-loop.js";
-import { ConfigError, RomewaysError, toError } from "./errors/index.js";
+import { ConfigError, toError } from "./errors/index.js";
 import { RomewaysEmitter } from "./events.js";
+import { AppHealth } from "./health/app-health.js";
+import { type HealthServer, serveHealth } from "./health/health-server.js";
+import { healthDefaults, type RomewaysHealth } from "./health/health-types.js";
+import { guardInstrumentation } from "./instrumentation.js";
+import { lifecycleDefaults, startFailure, startRefusal } from "./lifecycle.js";
 import { createConsoleLogger } from "./logger.js";
+import { ProducerHub } from "./producer/producer-hub.js";
+import type { Producer, PublishOptions, PublishPayload } from "./producer/publish-options.js";
 import { type QueueConfig, resolveQueueConfig } from "./queue-config.js";
 import {
   type ConnectorRegistration,
@@ -30,9 +44,12 @@ import { WorkerChannel } from "./workers/worker-channel.js";
 import { currentWorker } from "./workers/worker-env.js";
 
 type State = "idle" | "starting" | "running" | "stopping" | "stopped";
+const healthOff = { port: undefined, host: undefined, livenessTtlMs: undefined };
 
 /** Creates a romeways app. */
-export function createRomeways(options: RomewaysOptions = {}): Romeways {
+export function createRomeways<Connectors extends AppConnectors = NoAppConnectors>(
+  options: RomewaysOptions = {},
+): Romeways<Connectors> {
   return new RomewaysApp(options);
 }
 
@@ -51,28 +68,60 @@ class RomewaysApp implements Romeways {
   private stopping: Promise<void> | undefined;
   private disposeSignals: (() => void) | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
+  private readonly appHealth: AppHealth;
+  /** Names a worker's process in its log lines; empty in the parent. */
+  private readonly where =
+    this.worker === undefined
+      ? ""
+      : ` (worker ${this.worker.workerIndex} of "${this.worker.connectorName}")`;
+  private healthServer: HealthServer | undefined;
+  private readonly producers: ProducerHub;
 
   constructor(private readonly options: RomewaysOptions) {
     const logger = options.logger ?? createConsoleLogger();
-    this.deps = { events: this.events, logger, clock: options.clock ?? systemClock };
+    this.deps = {
+      events: this.events,
+      logger,
+      clock: options.clock ?? systemClock,
+      instrumentation: guardInstrumentation(options.instrumentation, logger),
+    };
     this.events.onListenerError = (event, error) =>
       logger.error({ event, error }, `a listener of "${event}" threw: ${toError(error).message}`);
-    const timeout = options.shutdownTimeoutMs ?? 30_000;
+    const timeout = options.shutdownTimeoutMs ?? lifecycleDefaults.shutdownTimeoutMs;
     if (!Number.isFinite(timeout) || timeout < 0) {
       throw new ConfigError(`shutdownTimeoutMs must be a number >= 0, got ${String(timeout)}`, {
         field: "shutdownTimeoutMs",
       });
     }
     this.shutdownTimeoutMs = timeout;
+    const { livenessTtlMs = healthDefaults.livenessTtlMs } =
+      typeof options.health === "object" ? options.health : healthOff;
+    this.appHealth = new AppHealth(this.events, this.deps.clock, livenessTtlMs);
+    this.producers = new ProducerHub({
+      owner: this,
+      registrations: () => this.registrations,
+      deps: this.deps,
+      isWorker: this.isWorker,
+    });
+    options.instrumentation?.attach?.(this);
+  }
+
+  publish(queueName: string, payload: PublishPayload, options?: PublishOptions): Promise<void> {
+    return this.producers.publish(queueName, payload, options);
+  }
+
+  producer(connectorName: string): Producer {
+    return this.producers.producer(connectorName);
   }
 
   get registrations() {
     return { consumers: this.consumers, connectors: this.connectors };
   }
 
-  queueConsumer<Q extends QueueConfig, H extends Handler>(
+  // Typed by the `Romeways` interface (config-types.ts); checked here at run time.
+  queueConsumer<H extends (message: never) => unknown>(
     queueName: string,
-    config: Q,
+    config: QueueConfig,
     handler: H,
   ): H {
     this.assertIdle("queueConsumer");
@@ -93,13 +142,13 @@ class RomewaysApp implements Romeways {
         connectorName: resolved.connectorName,
       });
     }
-    this.consumers.push({ queueName, config: resolved, handler });
+    this.consumers.push({ queueName, config: resolved, handler: handler as unknown as Handler });
     return handler;
   }
 
   connectorRegister(
     options: RegisterCommon & { connector: unknown; config: ConnectorConfig },
-  ): void {
+  ): ConnectorHandle<never, never> {
     this.assertIdle("connectorRegister");
     const registration = checkConnectorRegistration(options);
     if (this.connectors.some((c) => c.connectorName === registration.connectorName)) {
@@ -109,13 +158,23 @@ class RomewaysApp implements Romeways {
       });
     }
     this.connectors.push(registration);
+    return connectorHandle(this, registration.connectorName) as ConnectorHandle<never, never>;
+  }
+
+  async health(): Promise<RomewaysHealth> {
+    const timeoutMs = healthDefaults.workerReplyTimeoutMs;
+    const reports = await Promise.all(this.supervisors.map((s) => s.health(timeoutMs)));
+    return this.appHealth.snapshot(this.state, reports);
   }
 
   async start(): Promise<void> {
-    this.assertIdle("start");
+    if (this.state !== "idle") throw startRefusal(this.state);
     const { worker } = this;
+    const { logger } = this.deps;
+    const startedAt = performance.now();
     const channel =
       worker === undefined ? undefined : new WorkerChannel(this.events, () => this.stop());
+    this.producers.attachWorkerChannel(channel?.callParent);
     try {
       this.checkEveryConsumerHasAConnector();
       if (
@@ -134,21 +193,19 @@ class RomewaysApp implements Romeways {
       );
       const queues = local.flatMap((registration) => this.buildQueues(registration, channel));
       this.state = "starting";
+      this.appHealth.setQueues(queues);
+      if (channel !== undefined) {
+        channel.healthOf = () => this.appHealth.local(this.state, worker?.workerIndex);
+      }
+      await this.startHealthServer();
       await startRunningQueues(queues, this.deps);
       this.running = queues;
       if (worker === undefined) await this.startSupervisors();
     } catch (thrown) {
-      this.state = "stopped";
       const error = toError(thrown);
+      await this.undoStart();
       await channel?.flush({ type: "start-failed", error: serializeError(error) });
-      if (ConfigError.isInstance(error) || RomewaysError.isInstance(error)) throw error;
-      throw new RomewaysError(
-        "ROMEWAYS_CONNECTOR_START",
-        `a connector failed to start: ${error.message}`,
-        {
-          cause: error,
-        },
-      );
+      throw startFailure(error);
     }
     // A consumer runs until stopped, even when no socket or timer holds the process open.
     this.keepAlive = setInterval(() => {}, 2 ** 30);
@@ -158,6 +215,13 @@ class RomewaysApp implements Romeways {
       this.disposeSignals = handleShutdownSignals((signal) => this.shutdown("signal", signal));
     }
     channel?.send({ type: "ready" });
+    const workers = this.isWorker
+      ? 0
+      : this.connectors.reduce((n, c) => n + (c.spawnProcess ? c.workers : 0), 0);
+    logger.info(
+      { pid: process.pid },
+      `romeways started${this.where}: ${this.running.length} queue(s) in this process${workers > 0 ? `, ${workers} worker process(es)` : ""}, in ${Math.round(performance.now() - startedAt)} ms`,
+    );
     this.events.emit("app:started", {
       connectors: this.connectors.map((c) => c.connectorName),
       queues: this.consumers.map((c) => c.queueName),
@@ -170,16 +234,23 @@ class RomewaysApp implements Romeways {
   }
 
   private shutdown(reason: "stop" | "signal", signal?: NodeJS.Signals): Promise<void> {
-    if (this.state === "idle" || this.state === "stopped") {
-      this.state = "stopped";
-      return Promise.resolve();
+    if (this.state === "idle") {
+      // Often a cleanup after a failed start(): nothing ran, and the app may still be started.
+      this.deps.logger.info({}, "stop() called before start(): nothing to stop");
+      // Publishes before start() opened producer connections (Kafka): close them.
+      return this.producers.close(false);
     }
+    if (this.state === "stopped") return Promise.resolve();
     this.stopping ??= this.drainAndStop(reason, signal);
     return this.stopping;
   }
 
   private async drainAndStop(reason: "stop" | "signal", signal?: NodeJS.Signals): Promise<void> {
     this.state = "stopping";
+    this.deps.logger.info(
+      { pid: process.pid },
+      `romeways stopping${this.where}${signal === undefined ? "" : ` on ${signal}`}: draining in-flight handlers (up to ${this.shutdownTimeoutMs} ms)`,
+    );
     this.events.emit("app:stopping", signal === undefined ? { reason } : { reason, signal });
     const workersStopped = Promise.all(this.supervisors.map((supervisor) => supervisor.stop()));
     let timer: NodeJS.Timeout | undefined;
@@ -197,10 +268,45 @@ class RomewaysApp implements Romeways {
     }
     await Promise.all(this.running.map((queue) => stopRunningQueue(queue, this.deps)));
     await workersStopped;
+    await this.producers.close();
     this.disposeSignals?.();
     clearInterval(this.keepAlive);
+    await this.healthServer?.close();
+    this.healthServer = undefined;
     this.state = "stopped";
+    this.deps.logger.info(
+      { pid: process.pid },
+      `romeways stopped${this.where}: ${allDrained ? "drained" : "not drained (see the warning above)"}`,
+    );
     this.events.emit("app:stopped", { drained: allDrained });
+  }
+
+  /** The HTTP probes, in the parent only, when `health` is set. */
+  private async startHealthServer(): Promise<void> {
+    const option = this.options.health;
+    if (option === undefined || option === false) return;
+    this.appHealth.trackOutcomes();
+    if (this.isWorker) return;
+    const { port, host } = option === true ? healthOff : option;
+    this.healthServer = await serveHealth(
+      () => this.health(),
+      { ...(port === undefined ? {} : { port }), ...(host === undefined ? {} : { host }) },
+      this.deps.logger,
+    );
+  }
+
+  /** After a failed start(): stop what started, so start() can be called again. */
+  private async undoStart(): Promise<void> {
+    const supervisors = this.supervisors;
+    const queues = this.running;
+    this.supervisors = [];
+    this.running = [];
+    await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
+    await Promise.all(queues.map((queue) => stopRunningQueue(queue, this.deps)));
+    await this.healthServer?.close();
+    this.healthServer = undefined;
+    this.appHealth.setQueues([]);
+    this.state = "idle";
   }
 
   private buildQueues(
@@ -211,18 +317,20 @@ class RomewaysApp implements Romeways {
     const makeConnector: ConnectorFactory =
       channel !== undefined && Connector.hostedInParent === true
         ? (_config, queueName, role) => new RemoteConnector(channel.callParent, queueName, role)
-        : (queueConfig, queueName) =>
-            new Connector(
-              connectorConfig,
-              queueConfig,
-              queueName,
-              createConnectorContext(this.deps, { connectorName, queueName }),
-            );
+        : (queueConfig, queueName, role) => {
+            const context = createConnectorContext(this.deps, { connectorName, queueName });
+            if (role === "consumer") connections.set(queueName, context);
+            return new Connector(connectorConfig, queueConfig, queueName, context);
+          };
+    const connections = new Map<string, ConnectorContext>();
     return this.consumers
       .filter((consumer) => consumer.config.connectorName === connectorName)
-      .map(({ queueName, config, handler }) =>
-        buildRunningQueue(queueName, config, handler, makeConnector, this.deps),
-      );
+      .map(({ queueName, config, handler }) => {
+        const queue = buildRunningQueue(queueName, config, handler, makeConnector, this.deps);
+        const context = connections.get(queueName);
+        if (context !== undefined) queue.connection = connectionStateOf(context);
+        return queue;
+      });
   }
 
   private async startSupervisors(): Promise<void> {
@@ -241,6 +349,7 @@ class RomewaysApp implements Romeways {
         events: this.events,
         logger: this.deps.logger,
         shutdownTimeoutMs: this.shutdownTimeoutMs,
+        publish: (call) => this.producers.serveWorker(call),
       });
       this.supervisors.push(supervisor);
       await supervisor.start();
@@ -261,7 +370,9 @@ class RomewaysApp implements Romeways {
   }
 
   private checkEveryConsumerHasAConnector(): void {
-    for (const consumer of this.consumers) this.connectorFor(consumer);
+    for (const consumer of this.consumers) {
+      checkQueueConfig(this.connectorFor(consumer), consumer.queueName, consumer.config);
+    }
     for (const registration of this.connectors) {
       if (!this.consumers.some((c) => c.config.connectorName === registration.connectorName)) {
         this.deps.logger.warn(

@@ -3,6 +3,9 @@ import type { Connector } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
 import { ConsumerLoop, type Handler } from "./consumer-loop.js";
 import type { QueueRef, RomewaysEmitter } from "./events.js";
+import type { ConnectionState } from "./health/connection-state.js";
+import type { ProbedQueue } from "./health/queue-health.js";
+import { QueueProbe } from "./health/queue-probe.js";
 import type { Instrumentation } from "./instrumentation.js";
 import type { Logger } from "./logger.js";
 import { deadLetterQueueConfig, type ResolvedQueueConfig } from "./queue-config.js";
@@ -14,7 +17,7 @@ export type ConnectorFactory = (
   role: "consumer" | "dead-letter",
 ) => Connector;
 
-export interface RunningQueue {
+export interface RunningQueue extends ProbedQueue {
   ref: QueueRef;
   loop: ConsumerLoop;
   connector: Connector;
@@ -46,15 +49,17 @@ export function buildRunningQueue(
   // Wrapped once here, so that without an instrumentation the handler path is untouched.
   const wrap = deps.instrumentation?.wrapHandler;
   const called = wrap === undefined ? handler : wrap(handler, ref);
+  const probe = new QueueProbe(deps.clock);
   const loop = new ConsumerLoop({
     queueName,
     config,
-    connector,
+    connector: probe.watch(connector),
     deadLetter,
     ...deps,
     handler: called,
   });
-  return { ref, loop, connector, deadLetter };
+  const connection: ConnectionState | undefined = undefined;
+  return { ref, loop, connector, deadLetter, probe, connection };
 }
 
 /** Starts every queue's connector; on a failure stops those that started and rethrows. */
@@ -68,6 +73,10 @@ export async function startRunningQueues(queues: RunningQueue[], deps: QueueDeps
         reportConnectorError(deps, queue.ref, "start", error);
         throw error;
       }
+      deps.logger.info(
+        queue.ref,
+        `connector "${queue.ref.connectorName}" started for queue "${queue.ref.queueName}"`,
+      );
       deps.events.emit("connector:started", queue.ref);
       return queue;
     }),

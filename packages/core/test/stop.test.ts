@@ -99,7 +99,7 @@ describe("stop()", () => {
     app.queueConsumer("q", { connectorName: "mem", queue }, () => {});
     await app.start();
     expect(() => app.queueConsumer("q2", { connectorName: "mem" }, () => {})).toThrow(ConfigError);
-    await expect(app.start()).rejects.toThrow(/before start/);
+    await expect(app.start()).rejects.toThrow(/already called: the app is running/);
     await app.stop();
   });
 });

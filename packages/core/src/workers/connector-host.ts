@@ -2,10 +2,14 @@ import type { Connector, ConnectorClass, ConnectorConfig, RawMessage } from "../
 import type { ConnectorContext } from "../connector-context.js";
 import { RomewaysError } from "../errors/index.js";
 import { deadLetterQueueConfig, type ResolvedQueueConfig } from "../queue-config.js";
+import type { CrashedMessages, HeldMessage } from "./crashed-messages.js";
 import type { HostCall, WireMessage } from "./ipc-messages.js";
 
 interface HostedConnector {
   connector: Connector;
+  queueName: string;
+  role: "consumer" | "dead-letter";
+  config: ResolvedQueueConfig;
   /** Delivered to the worker and not acknowledged yet, by wire id. */
   delivered: Map<number, RawMessage>;
 }
@@ -34,7 +38,18 @@ export class ConnectorHost {
     private readonly registration: HostedRegistration,
     /** The context each hosted instance gets, as the parent's own instances do. */
     private readonly contextFor: (queueName: string) => ConnectorContext,
+    /** Where the crashes of the worker are counted against the messages it held. */
+    private readonly crashed?: CrashedMessages,
   ) {}
+
+  /** What the worker holds: delivered to it by a consumer instance, not acknowledged. */
+  heldMessages(): HeldMessage[] {
+    return [...this.hosted.values()]
+      .filter((hosted) => hosted.role === "consumer")
+      .flatMap(({ queueName, delivered }) =>
+        [...delivered.values()].map((raw) => ({ queueName, raw })),
+      );
+  }
 
   async serve(callId: number, call: HostCall): Promise<unknown> {
     if (this.closed)
@@ -91,9 +106,45 @@ export class ConnectorHost {
     const handle = this.nextHandle++;
     this.hosted.set(handle, {
       connector: new Connector(config, queueConfig, queueName, this.contextFor(queueName)),
+      queueName,
+      role,
+      config: queueConfig,
       delivered: new Map(),
     });
     return handle;
+  }
+
+  /** Messages that crashed workers too often are settled here, never handed out again. */
+  private withoutPoison(hosted: HostedConnector, taken: RawMessage[]): RawMessage[] {
+    const { crashed } = this;
+    if (crashed === undefined || hosted.role !== "consumer") return taken;
+    const poison = taken.filter((raw) => crashed.isPoison(raw));
+    if (poison.length === 0) return taken;
+    for (const raw of poison) {
+      void crashed.settle(hosted.queueName, hosted.config, raw, hosted.connector, () =>
+        this.deadLetterFor(hosted),
+      );
+    }
+    return taken.filter((raw) => !crashed.isPoison(raw));
+  }
+
+  private readonly deadLetters = new Map<string, Connector>();
+
+  /** A never-started instance on the queue's dead-letter queue, as core sends dead letters. */
+  private deadLetterFor(hosted: HostedConnector): Connector {
+    const target = hosted.config.deadLetterQueue as string;
+    let connector = this.deadLetters.get(target);
+    if (connector === undefined) {
+      const { connector: Connector, config } = this.registration;
+      connector = new Connector(
+        config,
+        deadLetterQueueConfig(hosted.config),
+        target,
+        this.contextFor(target),
+      );
+      this.deadLetters.set(target, connector);
+    }
+    return connector;
   }
 
   private deadLetterConfigFor(queueName: string): ResolvedQueueConfig | undefined {
@@ -111,7 +162,8 @@ export class ConnectorHost {
     const controller = new AbortController();
     this.pendingPolls.set(callId, controller);
     try {
-      const messages = await hosted.connector.getMessages(max, controller.signal);
+      const taken = await hosted.connector.getMessages(max, controller.signal);
+      const messages = this.withoutPoison(hosted, taken);
       return messages.map((message) => {
         const id = this.nextMessageId++;
         hosted.delivered.set(id, message);

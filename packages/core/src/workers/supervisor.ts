@@ -6,6 +6,7 @@ import type { RomewaysEmitter, RomewaysEventName } from "../events.js";
 import type { WorkersReport } from "../health/app-health.js";
 import type { WorkerHealth, WorkerState } from "../health/health-types.js";
 import { externalListenerCount } from "../health/internal-listeners.js";
+import { lifecycleDefaults } from "../lifecycle.js";
 import type { Logger } from "../logger.js";
 import type { PublishCall } from "../producer/publish-call.js";
 import { ConnectorHost, type HostedRegistration } from "./connector-host.js";
@@ -22,7 +23,12 @@ import {
 import { workerEnvKey, workerMarker } from "./worker-env.js";
 
 export interface SupervisorOptions {
-  registration: HostedRegistration & { workers: number; hostedInParent: boolean };
+  registration: HostedRegistration & {
+    workers: number;
+    hostedInParent: boolean;
+    maxWorkerCrashes: number;
+    workerEntry?: string | URL;
+  };
   events: RomewaysEmitter;
   logger: Logger;
   shutdownTimeoutMs: number;
@@ -46,8 +52,7 @@ const restartBaseDelayMs = 250;
 const restartMaxDelayMs = 10_000;
 /** A worker that ran this long counts as healthy: its next crash restarts it without delay growth. */
 const healthyUptimeMs = 10_000;
-/** Time a worker gets past the shutdown deadline to report and exit before it is killed. */
-const exitGraceMs = 2_000;
+const exitGraceMs = lifecycleDefaults.workerExitGraceMs;
 
 /**
  * The parent's side of `spawnProcess`: runs a connector's consumers in worker processes that
@@ -247,7 +252,8 @@ export class Supervisor {
         void host?.close();
         slot.state = unexpected ? "restarting" : "exited";
         const how = signal === null ? `code ${code}` : `signal ${signal}`;
-        if (unexpected) logger.warn({ ...ref, code, signal }, `worker ${slot.index} exited (${how})`);
+        if (unexpected)
+          logger.warn({ ...ref, code, signal }, `worker ${slot.index} exited (${how})`);
         else logger.info({ ...ref, code, signal }, `worker ${slot.index} exited (${how})`);
         events.emit("worker:exited", { ...ref, code, signal });
         if (!ready) {

@@ -1,0 +1,98 @@
+import { fileURLToPath } from "node:url";
+import type { RomewaysHealth } from "@romeways/core";
+import { afterEach, describe, expect, test } from "vitest";
+import { freePort, killLeftovers, type Line, runOps } from "./ops-process.js";
+
+const app = ["--import", "tsx", fileURLToPath(new URL("./fixtures/ops-app.ts", import.meta.url))];
+const handled = (line: Line) => typeof line.handled === "string";
+const event = (name: string) => (line: Line) => line.event === name;
+
+async function probe(
+  port: number,
+  path: string,
+): Promise<{ status: number; body: RomewaysHealth }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: response.status, body: (await response.json()) as RomewaysHealth };
+}
+
+afterEach(killLeftovers);
+
+describe("health of an app with worker processes (real child processes)", () => {
+  test("a two-worker app lists both workers and their queues; /readyz and /livez are 200; SIGTERM exits by the signal", async () => {
+    const healthPort = await freePort();
+    const appPort = await freePort();
+    const ops = runOps(app, {
+      HEALTH_PORT: String(healthPort),
+      APP_PORT: String(appPort),
+      WORKERS: "2",
+      MESSAGES: "20",
+      LOG_LEVEL: "info",
+    });
+    const [started] = await ops.waitFor(event("parent:started"));
+    // The parent's own server kept its port: the workers ran workerEntry, not this file.
+    expect(started?.appPort).toBe(appPort);
+    await ops.waitFor(handled, 20);
+    const ready = await probe(healthPort, "/readyz");
+    const live = await probe(healthPort, "/livez");
+    console.log(`health of a running two-worker app:\n${JSON.stringify(ready.body, null, 2)}`);
+    expect(ready.status).toBe(200);
+    expect(live.status).toBe(200);
+    const health = ready.body;
+    expect(health).toMatchObject({ state: "running", live: true, ready: true, reasons: [] });
+    expect(health.workers.map((w) => [w.workerIndex, w.state, w.restarts, w.responded])).toEqual([
+      [0, "running", 0, true],
+      [1, "running", 0, true],
+    ]);
+    const workerPids = health.workers.map((w) => w.pid);
+    expect(new Set(workerPids).size).toBe(2);
+    expect(workerPids).not.toContain(ops.child.pid);
+    expect(health.queues.map((q) => [q.queueName, q.workerIndex, q.pid])).toEqual([
+      ["jobs", 0, workerPids[0]],
+      ["jobs", 1, workerPids[1]],
+    ]);
+    for (const queue of health.queues) {
+      expect(queue).toMatchObject({ state: "running", connected: true, inFlight: 0, ready: true });
+      expect(typeof queue.lastPollAt).toBe("string");
+    }
+    expect(health.queues.some((q) => q.lastOutcome?.outcome === "handled")).toBe(true);
+    const notFound = await fetch(`http://127.0.0.1:${healthPort}/metrics`);
+    expect(notFound.status).toBe(404);
+
+    ops.child.kill("SIGTERM");
+    const [code, signal] = await ops.exited;
+    // Documented: after the drain the signal is raised again, so the exit is by SIGTERM (143).
+    expect([code, signal]).toEqual([null, "SIGTERM"]);
+    const logs = ops.logs.join("\n");
+    console.log(`log lines of the start and stop at level info:\n${logs}`);
+    expect(logs).not.toMatch(/restart failed|EADDRINUSE/);
+    expect(logs).toMatch(/health endpoint listening on port \d+/);
+    expect(logs).toMatch(/worker 0 started/);
+    expect(logs).toMatch(/worker 1 exited \(code 0\)/);
+    expect(logs).toMatch(/romeways stopped: drained/);
+    // One line per event: every log line starts with the prefix.
+    expect(ops.logs.filter((l) => l.length > 0).every((l) => l.startsWith("[romeways] "))).toBe(
+      true,
+    );
+  });
+
+  test("a message that crashes its worker is dead-lettered with reason crashed after maxWorkerCrashes (3)", async () => {
+    const ops = runOps(app, {
+      HEALTH_PORT: String(await freePort()),
+      WORKERS: "2",
+      MESSAGES: "10",
+      MODE: "crash",
+    });
+    await ops.waitFor(event("parent:started"));
+    const [dead] = await ops.waitFor(event("dead-lettered"));
+    expect(dead).toMatchObject({ payload: "poison", reason: "crashed" });
+    const exits = ops.lines.filter(event("worker:exited"));
+    expect(exits).toHaveLength(3);
+    await ops.waitFor(handled, 10);
+    ops.child.send("dead-letters");
+    const [count] = await ops.waitFor((line) => line.deadLetters !== undefined);
+    expect(count?.deadLetters).toBe(1);
+    expect(ops.lines.filter(handled).map((l) => l.handled)).not.toContain("poison");
+    ops.child.kill("SIGTERM");
+    await ops.exited;
+  });
+});
