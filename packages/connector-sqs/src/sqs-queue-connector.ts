@@ -25,7 +25,7 @@ import {
 import { groupIdOf } from "./fifo.js";
 import { batchFailure, inBatches, Leases } from "./leases.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
-import { Outage } from "./outage.js";
+import { isConnectionError, Outage } from "./outage.js";
 import { QueueLag } from "./queue-lag.js";
 import { Receiver } from "./receiver.js";
 import { createSqsClient, isFifoQueue, resolveQueueUrl } from "./sqs-client.js";
@@ -93,9 +93,10 @@ export class SqsQueueConnector implements Connector {
     const queueUrl = await this.resolvedQueueUrl();
     const client = this.sqsClient();
     const track = this.outage.track;
-    const leases = new Leases(client, queueUrl, visibilityTimeout, track, (error) =>
-      this.context?.reportError?.(error),
-    );
+    const leases = new Leases(client, queueUrl, visibilityTimeout, track, (error) => {
+      // An unreachable server is reported once per outage by the tracker, not at every tick.
+      if (!isConnectionError(error)) this.context?.reportError?.(error);
+    });
     leases.start();
     const lag = new QueueLag(client, queueUrl, track);
     const receiver = new Receiver((max, signal) => this.receive(max, signal));
