@@ -2,7 +2,6 @@ import type { RawMessage } from "@romeways/core";
 import type { KafkaRawMessage } from "./kafka-message.js";
 import type { FetchedBatch } from "./kafkajs-client.js";
 import { type CommitSource, OffsetCommitter } from "./offset-committer.js";
-import { OffsetTracker } from "./offset-tracker.js";
 
 /** A fetched batch while kafkajs waits in `eachBatch` for it to settle. */
 interface HeldBatch extends CommitSource {
@@ -54,7 +53,7 @@ export class BatchBridge {
   /** Held batches with messages not taken yet, in fetch order. */
   private ready: HeldBatch[] = [];
   private waiters: TakeWaiter[] = [];
-  private readonly offsets = new OffsetTracker();
+  /** Owns the offsets: the bridge tells it what was fetched and acknowledged, nothing more. */
   private readonly committer: OffsetCommitter<HeldBatch>;
   private closing = false;
   /** Taken in this generation and not acknowledged yet. */
@@ -75,11 +74,7 @@ export class BatchBridge {
     private readonly tickMs: number,
     commitIntervalMs = 0,
   ) {
-    this.committer = new OffsetCommitter(
-      this.offsets,
-      (held) => this.isCurrent(held),
-      commitIntervalMs,
-    );
+    this.committer = new OffsetCommitter((held) => this.isCurrent(held), commitIntervalMs);
     this.keeper = setInterval(() => void this.keepAlive(), tickMs);
     this.keeper.unref();
   }
@@ -97,7 +92,7 @@ export class BatchBridge {
       settled: Promise.resolve(),
     };
     for (const message of batch.messages) (message as Tagged)[heldBy] = held;
-    this.offsets.track(batch.partition, batch.messages);
+    this.committer.track(batch.partition, batch.messages);
     this.positions.set(batch.partition, {
       highWatermark: batch.highWatermark,
       last: lastOffsetOf(batch),
@@ -153,7 +148,7 @@ export class BatchBridge {
       }
       // A revoked message is fetched again by whoever owns its partition now.
       if (!lastIsCurrent) continue;
-      this.offsets.ack(held.batch.partition, (message as KafkaRawMessage).offset);
+      this.committer.ack(held.batch.partition, (message as KafkaRawMessage).offset);
       this.outstanding--;
       touched.add(held);
     }
@@ -180,7 +175,7 @@ export class BatchBridge {
     let lag = 0n;
     for (const [partition, { highWatermark, last }] of this.positions) {
       const behind = BigInt(highWatermark) - BigInt(last) - 1n;
-      lag += (behind > 0n ? behind : 0n) + BigInt(this.offsets.pendingCount(partition));
+      lag += (behind > 0n ? behind : 0n) + BigInt(this.committer.pendingCount(partition));
     }
     return Number(lag);
   }
@@ -195,7 +190,6 @@ export class BatchBridge {
     this.generation++;
     this.outstanding = 0;
     this.connectionLost = false;
-    this.offsets.clear();
     this.committer.forget();
     this.ready = [];
     for (const held of this.held) this.notify(held);

@@ -86,6 +86,13 @@ export interface KafkaQueueConfig extends QueueConfig {
    * rebalanceTimeout + 5 000.
    */
   joinTimeoutMs?: number;
+  /**
+   * Longest `stop()` waits for the broker (the last commit, leaving the group) after the
+   * handlers drained; past it the connections are ended and what was handled since the last
+   * commit is delivered again. So an app's stop() ends within shutdownTimeoutMs plus this,
+   * even with the broker gone or frozen. Default 3 000.
+   */
+  stopTimeoutMs?: number;
 }
 
 // Option names handed to kafkajs as they are; everything else in the config is ours.
@@ -114,7 +121,8 @@ type NumericField =
   | "maxWaitTimeInMs"
   | "partitionsConsumedConcurrently"
   | "commitIntervalMs"
-  | "joinTimeoutMs";
+  | "joinTimeoutMs"
+  | "stopTimeoutMs";
 
 function failWith(queueName: string, connectorName: unknown): Fail {
   return (field, message) => {
@@ -219,6 +227,7 @@ export function resolveConsumerSettings(
     partitionsConsumedConcurrently: positive("partitionsConsumedConcurrently", 1),
     commitIntervalMs: atLeast(0)("commitIntervalMs", 1_000),
     partitionAssigners: resolvePartitionAssigners(config.partitionAssigners, fail),
+    stopTimeoutMs: positive("stopTimeoutMs", 3_000),
     // kafkajs waits rebalanceTimeout + 5 s for one JoinGroup answer: a whole try fits.
     joinTimeoutMs: positive(
       "joinTimeoutMs",

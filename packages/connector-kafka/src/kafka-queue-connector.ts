@@ -26,12 +26,16 @@ import {
   joinSetbackOf,
   openConsumer,
   type SharedProducer,
+  settlesWithin,
 } from "./kafkajs-client.js";
 import { isConnectionTrouble } from "./kafkajs-log.js";
 import { isTooLarge, tooLargeError } from "./send-failure.js";
 
 // A waiting batch heartbeats at least this often, and notices a stopping consumer this fast.
 const maxTickMs = 1_000;
+const defaultStopTimeoutMs = 3_000;
+// After the connections are ended, kafkajs's disconnect returns within a tick or two.
+const abandonGraceMs = 500;
 
 /**
  * Consumes one topic in a consumer group and publishes to it, at least once: an offset is
@@ -161,21 +165,40 @@ export class KafkaQueueConnector implements Connector {
     this.bridge?.ack(messages);
   }
 
-  /** Stops fetching, commits what was acknowledged, leaves the group and closes the connections. */
+  /**
+   * Stops fetching, commits what was acknowledged, leaves the group and closes the connections,
+   * within stopTimeoutMs whatever the broker does: past it (a broker gone or frozen), the
+   * connections are ended and what was not committed is delivered again.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.connection.watch(false);
     this.starting?.abort();
+    const stopTimeoutMs = this.consumerSettings?.stopTimeoutMs ?? defaultStopTimeoutMs;
+    const deadline = performance.now() + stopTimeoutMs;
     const session = this.session;
     this.session = undefined;
     if (session !== undefined) {
       session.pause();
-      await this.bridge?.close();
-      await session.disconnect();
+      const bridge = this.bridge;
+      const graceful = (async () => {
+        await bridge?.close();
+        await session.disconnect();
+      })();
+      if (!(await settlesWithin(graceful, stopTimeoutMs))) {
+        this.context.logger.warn(
+          { topic: this.topic, stopTimeoutMs },
+          `the broker did not answer within stopTimeoutMs (${stopTimeoutMs} ms): closed the connections; what was handled since the last commit will be delivered again`,
+        );
+        session.abandon();
+        await settlesWithin(graceful, abandonGraceMs);
+      } else {
+        await graceful;
+      }
     }
     const producer = this.producer;
     this.producer = undefined;
-    await producer?.release();
+    await producer?.release(Math.max(abandonGraceMs, deadline - performance.now()));
   }
 
   /** The consumed topic and the dead-letter topic (a dead-letter queue's topic is its name). */

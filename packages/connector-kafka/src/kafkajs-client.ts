@@ -27,6 +27,7 @@ import {
   kafkaLogCreator,
 } from "./kafkajs-log.js";
 import type { ProducerSettings } from "./producer-options.js";
+import { type SocketMaker, SocketPool } from "./socket-pool.js";
 
 /** A kafkajs partition assigner, for assignors beyond the built-in ones. */
 export type KafkaPartitionAssigner = PartitionAssigner;
@@ -77,6 +78,8 @@ export interface ConsumerSettings {
   partitionAssigners: readonly (PartitionAssignerName | KafkaPartitionAssigner)[];
   /** Ours: how long start() keeps trying to join (see group-join.ts). */
   joinTimeoutMs: number;
+  /** Ours: how long stop() waits for the broker before it ends the connections. */
+  stopTimeoutMs: number;
 }
 
 export interface PartitionOffset {
@@ -137,21 +140,27 @@ export interface ConsumerSession {
   pause(): void;
   /** Waits for `onBatch` calls to settle, leaves the group and closes the connections. */
   disconnect(): Promise<void>;
+  /** Ends every connection now, for a broker that does not answer: a pending disconnect returns. */
+  abandon(): void;
 }
 
 /** A producer shared by every connector instance built from one connector config. */
 export interface SharedProducer {
   send(topic: string, message: RawMessage): Promise<void>;
-  /** Gives the share back; the last one disconnects the producer. */
-  release(): Promise<void>;
+  /**
+   * Gives the share back; the last one disconnects the producer, waiting at most `timeoutMs`
+   * for the broker before it ends the connections.
+   */
+  release(timeoutMs: number): Promise<void>;
 }
 
 /** A kafkajs client that logs through the app's logger (see kafkajs-log.ts). */
 export function createKafka(
   settings: ClientSettings,
   onUnreachable?: (text: string) => void,
+  sockets?: SocketPool,
 ): Kafka {
-  const { logCreator, logLevel: givenLevel, ...options } = settings.options;
+  const { logCreator, logLevel: givenLevel, socketFactory, ...options } = settings.options;
   const sink: KafkaLogSink = {
     logger: settings.logger ?? createConsoleLogger("warn"),
     level: settings.kafkaLogLevel,
@@ -163,6 +172,11 @@ export function createKafka(
     logLevel:
       logCreator === undefined ? kafkajsLevelFor(sink.level) : (givenLevel ?? logLevel.WARN),
     logCreator: logCreator ?? kafkaLogCreator(sink),
+    ...(sockets === undefined
+      ? socketFactory === undefined
+        ? {}
+        : { socketFactory }
+      : { socketFactory: sockets.factory }),
     brokers: settings.brokers,
     clientId: settings.clientId,
   });
@@ -181,10 +195,12 @@ export async function openConsumer(
 ): Promise<ConsumerSession> {
   const { topic } = settings;
   let starting = true;
+  const sockets = new SocketPool(client.options.socketFactory as SocketMaker | undefined);
   // While starting, a connection error is start()'s to report (it rejects).
-  const consumer = createKafka(client, (text) => {
+  const onUnreachable = (text: string) => {
     if (!starting) hooks.onUnreachable(text);
-  }).consumer({
+  };
+  const consumer = createKafka(client, onUnreachable, sockets).consumer({
     groupId: settings.groupId,
     partitionAssigners: settings.partitionAssigners.map((assigner) =>
       isPartitionAssignerName(assigner) ? partitionAssignerNamed(assigner) : assigner,
@@ -283,6 +299,7 @@ export async function openConsumer(
       }
     },
     disconnect: () => consumer.disconnect(),
+    abandon: () => sockets.closeAll(),
   };
 }
 
@@ -341,6 +358,7 @@ export async function describeGroup(
 
 interface ProducerShare {
   users: number;
+  sockets: SocketPool;
   connected: Promise<Producer> | undefined;
   settings: ClientSettings;
 }
@@ -352,7 +370,12 @@ const producerShares = new Map<object, ProducerShare>();
 export function acquireProducer(owner: object, settings: ClientSettings): SharedProducer {
   let share = producerShares.get(owner);
   if (share === undefined) {
-    share = { users: 0, connected: undefined, settings };
+    share = {
+      users: 0,
+      sockets: new SocketPool(settings.options.socketFactory as SocketMaker | undefined),
+      connected: undefined,
+      settings,
+    };
     producerShares.set(owner, share);
   }
   share.users++;
@@ -365,21 +388,23 @@ export function acquireProducer(owner: object, settings: ClientSettings): Shared
       // Resolves once the broker acknowledged it with these acks: publish resolves after.
       await producer.send({ topic, acks, timeout, messages: [toKafkaMessage(message)] });
     },
-    release: async () => {
+    release: async (timeoutMs) => {
       if (released) return;
       released = true;
       if (--current.users > 0) return;
       producerShares.delete(owner);
       const connected = current.connected;
       current.connected = undefined;
-      if (connected !== undefined) await (await connected.catch(() => undefined))?.disconnect();
+      if (connected === undefined) return;
+      const disconnected = (async () => (await connected.catch(() => undefined))?.disconnect())();
+      if (!(await settlesWithin(disconnected, timeoutMs))) current.sockets.closeAll();
     },
   };
 }
 
 function connectShare(share: ProducerShare): Promise<Producer> {
   if (share.connected === undefined) {
-    const producer = createKafka(share.settings).producer({
+    const producer = createKafka(share.settings, undefined, share.sockets).producer({
       // Java's partitioner: a resend with the same key lands where a Java producer puts it.
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: share.settings.allowAutoTopicCreation,
@@ -435,4 +460,23 @@ function toKafkaMessage(message: RawMessage): Message {
 // kafkajs writes Buffers; a plain Uint8Array is wrapped without copying.
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Whether `promise` settled within `ms`; rejections count as settled and are dropped. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

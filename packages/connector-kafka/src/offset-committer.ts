@@ -1,5 +1,5 @@
 import type { FetchedBatch } from "./kafkajs-client.js";
-import type { OffsetTracker } from "./offset-tracker.js";
+import { OffsetTracker } from "./offset-tracker.js";
 
 /** What the committer needs of a held batch. */
 export interface CommitSource {
@@ -17,7 +17,8 @@ interface CommitRound<S> {
 }
 
 /**
- * Commits the acknowledged prefix of every partition off the fetch path. kafkajs fetches
+ * The one owner of the offsets: what was fetched (track), acknowledged (ack) and committed, per
+ * partition, and forgetting all of it at a revoke. Commits the acknowledged prefix of every partition off the fetch path. kafkajs fetches
  * again only once every batch of its last fetch settled, and a commit costs a broker round trip (5 ms
  * and more: Kafka 4 lingers on group-coordinator writes) during which the broker answers
  * nothing else on that connection, fetches included. So there is one commit in flight at a
@@ -39,12 +40,28 @@ export class OffsetCommitter<S extends CommitSource> {
   /** The last commit failed and what it carried is still wanted: retry without a new ack. */
   failed = false;
 
+  private readonly offsets = new OffsetTracker();
+
   /** @param intervalMs least time between the starts of two commits, except urgent ones */
   constructor(
-    private readonly offsets: OffsetTracker,
     private readonly isCurrent: (source: S) => boolean,
     private readonly intervalMs = 0,
   ) {}
+
+  /** Messages fetched for `partition`, in fetch order: only their acknowledged prefix commits. */
+  track(partition: number, messages: readonly { readonly offset: string }[]): void {
+    this.offsets.track(partition, messages);
+  }
+
+  /** One message's outcome is final; a request() commits the prefix it completes. */
+  ack(partition: number, offset: string): void {
+    this.offsets.ack(partition, offset);
+  }
+
+  /** Fetched for `partition` and not acknowledged yet. */
+  pendingCount(partition: number): number {
+    return this.offsets.pendingCount(partition);
+  }
 
   /** Commits in the background; a failed commit stays wanted until the next one. */
   request(source: S): void {
@@ -77,6 +94,7 @@ export class OffsetCommitter<S extends CommitSource> {
 
   /** After a revoke: nothing fetched before is committed any more; it will be fetched again. */
   forget(): void {
+    this.offsets.clear();
     this.wanted.clear();
     this.failed = false;
   }

@@ -7,6 +7,8 @@
 // runs its own broker, so halting it disturbs no other file.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import "@romeways/connector-kafka";
+import { createRomeways } from "@romeways/core";
 import { type Admin, Kafka, logLevel, Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type KafkaBroker, startKafkaBroker } from "../../../scripts/kafka/broker.mjs";
@@ -180,4 +182,76 @@ describe("a broker outage costs no more than what was handled and not yet commit
     () => outageRun(20_000, 2),
     300_000,
   );
+});
+
+const shutdownTimeoutMs = 2_000;
+const stopTimeoutMs = 3_000;
+
+/** An in-process app's stop() while the broker is taken away by `fault`, in milliseconds. */
+async function stopDuring(fault: () => Promise<void>): Promise<number> {
+  const topic = await topicWithMessages();
+  let handled = 0;
+  const romeways = createRomeways({
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    handleSignals: false,
+    shutdownTimeoutMs,
+  });
+  romeways.queueConsumer(
+    "tasks",
+    {
+      connectorName: "kafka",
+      topic: topic.topic,
+      groupId: topic.groupId,
+      fromBeginning: true,
+      maxChunkSize: 50,
+      sequential: false,
+      stopTimeoutMs,
+    },
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      handled++;
+    },
+  );
+  romeways.connectorRegister({
+    connector: "kafka",
+    config: { connectorName: "kafka", brokers: broker.brokers, kafkaLogLevel: "silent" },
+  });
+  await romeways.start();
+  await waitUntil("messages are handled", () => handled >= 1_000, { intervalMs: 20 });
+  await fault();
+  const started = performance.now();
+  await romeways.stop();
+  return performance.now() - started;
+}
+
+// Last in the file: they leave the broker frozen (then thawed) and finally killed.
+describe("stop() ends by shutdownTimeoutMs plus stopTimeoutMs whatever the broker does", () => {
+  const bound = shutdownTimeoutMs + stopTimeoutMs + 1_500;
+
+  test("the broker frozen (SIGSTOP)", async () => {
+    const pid = broker.pid;
+    let elapsed: number;
+    try {
+      elapsed = await stopDuring(async () => {
+        process.kill(pid, "SIGSTOP");
+      });
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+    console.log(
+      `[kafka] stop() with the broker frozen: ${Math.round(elapsed)} ms (shutdownTimeoutMs ${shutdownTimeoutMs}, stopTimeoutMs ${stopTimeoutMs})`,
+    );
+    expect(elapsed).toBeLessThan(bound);
+  }, 120_000);
+
+  test("the broker killed (SIGKILL)", async () => {
+    const elapsed = await stopDuring(async () => {
+      process.kill(broker.pid, "SIGKILL");
+      await broker.exited;
+    });
+    console.log(
+      `[kafka] stop() with the broker killed: ${Math.round(elapsed)} ms (shutdownTimeoutMs ${shutdownTimeoutMs}, stopTimeoutMs ${stopTimeoutMs})`,
+    );
+    expect(elapsed).toBeLessThan(bound);
+  }, 120_000);
 });

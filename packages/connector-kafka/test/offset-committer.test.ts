@@ -2,7 +2,6 @@ import { afterEach, describe, expect, test, vi } from "vitest";
 import type { KafkaRawMessage } from "../src/kafka-message.js";
 import type { FetchedBatch, PartitionOffset } from "../src/kafkajs-client.js";
 import { type CommitSource, OffsetCommitter } from "../src/offset-committer.js";
-import { OffsetTracker } from "../src/offset-tracker.js";
 
 /** Commits the broker has been asked for; each waits until the test settles it. */
 class FakeBroker {
@@ -49,15 +48,14 @@ function source(broker: FakeBroker, partition: number, offsets: string[]): Sourc
 
 function setUp(intervalMs = 0) {
   const broker = new FakeBroker();
-  const tracker = new OffsetTracker();
-  const committer = new OffsetCommitter<Source>(tracker, (s) => s.current, intervalMs);
+  const committer = new OffsetCommitter<Source>((s) => s.current, intervalMs);
   const fetched = (partition: number, offsets: string[]) => {
     const batch = source(broker, partition, offsets);
-    tracker.track(partition, batch.batch.messages);
+    committer.track(partition, batch.batch.messages);
     return batch;
   };
   const ack = (partition: number, ...offsets: string[]) => {
-    for (const offset of offsets) tracker.ack(partition, offset);
+    for (const offset of offsets) committer.ack(partition, offset);
   };
   return { broker, committer, fetched, ack };
 }
