@@ -21,6 +21,7 @@ import {
   resolveConsumerSettings,
   resolveDestination,
 } from "./config.js";
+import { natsConfigSpec } from "./config-spec.js";
 import { HeldMessages } from "./held-messages.js";
 import { ensureConsumer, ensureStream, expectConsumer } from "./jetstream-setup.js";
 import { NatsLink } from "./nats-link.js";
@@ -34,6 +35,8 @@ import { PullRequest } from "./pull-request.js";
  * again after `ackWait` (after a crash), or at once when handed back (`stop()`).
  */
 export class NatsQueueConnector implements Connector {
+  /** The fields of both configs and their checks, for core and `createTestHarness`. */
+  static readonly configSpec = natsConfigSpec;
   private readonly destination: Destination;
   private readonly link: NatsLink;
   private settings: ConsumerSettings | undefined;

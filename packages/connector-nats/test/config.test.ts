@@ -1,7 +1,7 @@
 // Bad config is a ConfigError naming the field: connection fields when the instance is built,
 // consumer fields in start(). None of these tests needs the server to answer.
 import { NatsQueueConnector } from "@romeways/connector-nats";
-import { ConfigError } from "@romeways/core";
+import { ConfigError, createRomeways } from "@romeways/core";
 import { describe, expect, test } from "vitest";
 
 const connectorName = "nats-test";
@@ -92,5 +92,28 @@ describe("NatsQueueConnector config", () => {
     [{ group: "g", maxAckPending: -1 }, "maxAckPending"],
   ])("start() with %j fails on %s before connecting", async (queueConfig, field) => {
     expect(await startFieldOf(queueConfig)).toBe(field);
+  });
+
+  test("an unknown field is a ConfigError with a did-you-mean, at registration and at start()", async () => {
+    const romeways = createRomeways();
+    let error: unknown;
+    try {
+      romeways.connectorRegister({
+        connector: NatsQueueConnector,
+        config: { connectorName, server: "nats://127.0.0.1:1" } as never,
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(ConfigError.isInstance(error) && error.field).toBe("config.server");
+    expect(String(error)).toContain('did you mean "servers"');
+
+    romeways.connectorRegister({ connector: NatsQueueConnector, config: { connectorName } });
+    romeways.queueConsumer(
+      "orders",
+      { connectorName, group: "g", ackWaitMs: 10 } as never,
+      async () => {},
+    );
+    await expect(romeways.start()).rejects.toMatchObject({ field: "ackWaitMs" });
   });
 });
