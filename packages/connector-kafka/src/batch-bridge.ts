@@ -58,6 +58,8 @@ export class BatchBridge {
   private closing = false;
   /** Taken in this generation and not acknowledged yet. */
   private outstanding = 0;
+  /** Bytes (bodies and keys) of the outstanding messages. */
+  private bytesOutstanding = 0;
   /** The newest batch's heartbeat: the keeper's way to the group coordinator. */
   private heartbeatOf: FetchedBatch | undefined;
   /** The last heartbeat found no broker: commit what is owed once one answers. */
@@ -69,10 +71,13 @@ export class BatchBridge {
   /**
    * @param tickMs how often a waiting batch heartbeats and checks that kafkajs still runs
    * @param commitIntervalMs least time between the starts of two offset commits
+   * @param maxBytesInFlight a batch taken in full settles (lets kafkajs fetch on) only while
+   *   the taken, unacknowledged messages hold at most this many bytes
    */
   constructor(
     private readonly tickMs: number,
     commitIntervalMs = 0,
+    private readonly maxBytesInFlight = Number.POSITIVE_INFINITY,
   ) {
     this.committer = new OffsetCommitter((held) => this.isCurrent(held), commitIntervalMs);
     this.keeper = setInterval(() => void this.keepAlive(), tickMs);
@@ -134,6 +139,7 @@ export class BatchBridge {
 
   /** The outcome of these messages is final; their offsets may be committed. */
   ack(messages: readonly RawMessage[]): void {
+    const wasOver = this.bytesOutstanding > this.maxBytesInFlight;
     const touched = new Set<HeldBatch>();
     // Messages come in runs from one batch: its check is made once per run.
     let last: HeldBatch | undefined;
@@ -150,11 +156,16 @@ export class BatchBridge {
       if (!lastIsCurrent) continue;
       this.committer.ack(held.batch.partition, (message as KafkaRawMessage).offset);
       this.outstanding--;
+      this.bytesOutstanding -= bytesOf(message);
       touched.add(held);
     }
     // Straight to the committer: a batch's settle loop waits for takes, not for acks (waking it
     // per ack cost a timer and a heartbeat check per message).
     for (const held of touched) this.committer.request(held);
+    // Except for batches held back for room: they go on as soon as there is some.
+    if (wasOver && this.bytesOutstanding <= this.maxBytesInFlight) {
+      for (const held of this.held) this.notify(held);
+    }
   }
 
   /** The group was (re)joined: only `partitions` are ours now, and kafkajs refetches them. */
@@ -189,6 +200,7 @@ export class BatchBridge {
   revoke(): void {
     this.generation++;
     this.outstanding = 0;
+    this.bytesOutstanding = 0;
     this.connectionLost = false;
     this.committer.forget();
     this.ready = [];
@@ -223,7 +235,11 @@ export class BatchBridge {
           if (!this.closing) this.revoke();
           return;
         }
-        if (held.nextToTake === batch.messages.length) {
+        // Over maxBytesInFlight, a batch taken in full waits (heartbeating) for acks to make room.
+        if (
+          held.nextToTake === batch.messages.length &&
+          this.bytesOutstanding <= this.maxBytesInFlight
+        ) {
           // Settles once all of it is taken: kafkajs fetches the partition's next batch while
           // this one is handled and committed. The fetch position moves past the taken
           // messages; only a revoke (which refetches from the commit) brings them back.
@@ -332,6 +348,7 @@ export class BatchBridge {
       }
     }
     this.outstanding += chunk.length;
+    for (const message of chunk) this.bytesOutstanding += bytesOf(message);
     return chunk;
   }
 
@@ -341,6 +358,11 @@ export class BatchBridge {
       waiter.resolve(this.takeNow(waiter.maxChunkSize));
     }
   }
+}
+
+function bytesOf(message: RawMessage): number {
+  const { key } = message;
+  return (message.body?.length ?? 0) + (typeof key === "string" ? key.length : (key?.length ?? 0));
 }
 
 function lastOffsetOf(batch: FetchedBatch): string {

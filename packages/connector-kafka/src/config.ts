@@ -93,6 +93,13 @@ export interface KafkaQueueConfig extends QueueConfig {
    * even with the broker gone or frozen. Default 3 000.
    */
   stopTimeoutMs?: number;
+  /**
+   * Most bytes (bodies and keys) of messages taken from this consumer and not acknowledged
+   * yet, held back for a delay included; past it kafkajs fetches nothing more until acks make
+   * room, so memory stays bounded whatever the handlers or delays do. kafkajs's own fetch
+   * adds up to maxBytesPerPartition per partition on top. Default 64 MiB.
+   */
+  maxBytesInFlight?: number;
 }
 
 // Option names handed to kafkajs as they are; everything else in the config is ours.
@@ -122,7 +129,8 @@ type NumericField =
   | "partitionsConsumedConcurrently"
   | "commitIntervalMs"
   | "joinTimeoutMs"
-  | "stopTimeoutMs";
+  | "stopTimeoutMs"
+  | "maxBytesInFlight";
 
 function failWith(queueName: string, connectorName: unknown): Fail {
   return (field, message) => {
@@ -228,6 +236,7 @@ export function resolveConsumerSettings(
     commitIntervalMs: atLeast(0)("commitIntervalMs", 1_000),
     partitionAssigners: resolvePartitionAssigners(config.partitionAssigners, fail),
     stopTimeoutMs: positive("stopTimeoutMs", 3_000),
+    maxBytesInFlight: positive("maxBytesInFlight", 64 * 1024 * 1024),
     // kafkajs waits rebalanceTimeout + 5 s for one JoinGroup answer: a whole try fits.
     joinTimeoutMs: positive(
       "joinTimeoutMs",

@@ -100,6 +100,7 @@ export class KafkaQueueConnector implements Connector {
     this.bridge = new BatchBridge(
       Math.min(maxTickMs, settings.heartbeatInterval),
       settings.commitIntervalMs,
+      settings.maxBytesInFlight,
     );
     this.stopped = false;
     await ensureTopics(this.client, this.neededTopics(), this.client.createTopics);

@@ -80,6 +80,8 @@ export interface ConsumerSettings {
   joinTimeoutMs: number;
   /** Ours: how long stop() waits for the broker before it ends the connections. */
   stopTimeoutMs: number;
+  /** Ours: bytes of taken, unacknowledged messages past which fetching waits. */
+  maxBytesInFlight: number;
 }
 
 export interface PartitionOffset {

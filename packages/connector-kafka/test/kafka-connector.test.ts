@@ -2,6 +2,7 @@
 // the contract itself): partitions, back-pressure, tombstones, the shared producer.
 import { connect } from "node:net";
 import { KafkaQueueConnector } from "@romeways/connector-kafka";
+import type { RawMessage } from "@romeways/core";
 import { describe, expect, test } from "vitest";
 import {
   bytes,
@@ -109,6 +110,37 @@ describe("the Kafka connector", () => {
     await waitUntil("both are committed", async () => {
       return (await committedOffsets(topic.groupId, topic.topic)).get(0) === 2n;
     });
+  });
+
+  test("past maxBytesInFlight of unacknowledged messages nothing more is fetched, and acks let it go on", async () => {
+    const topic = await createTestTopic();
+    const connector = await startedConnector(topic, {
+      maxBytesPerPartition: 25_000,
+      maxBytesInFlight: 30_000,
+    });
+    // One record batch each: a fetch returns whole record batches, so each stays ~10 kB.
+    for (let i = 0; i < 20; i++) {
+      await produce(topic.topic, [{ value: Buffer.alloc(10_000, i) }]);
+    }
+    const unacked: RawMessage[] = [];
+    await waitUntil("the first messages are taken", async () => {
+      unacked.push(...(await connector.getMessages(100, AbortSignal.timeout(500))));
+      return unacked.length > 0;
+    });
+    // Nothing comes while the bytes taken stay unacknowledged (a quiet 2 s window).
+    for (;;) {
+      const more = await connector.getMessages(100, AbortSignal.timeout(2_000));
+      if (more.length === 0) break;
+      unacked.push(...more);
+    }
+    const heldBack = unacked.length;
+    await connector.ack(unacked);
+    const rest = await take(connector, 20 - heldBack, { timeoutMs: 30_000 });
+    console.log(
+      `[kafka] maxBytesInFlight 30000: ${heldBack} messages of 10 kB taken before fetching waited; the other ${rest.length} after the acks`,
+    );
+    expect(heldBack).toBeLessThanOrEqual(8);
+    expect(heldBack + rest.length).toBe(20);
   });
 
   test("a tombstone comes back with body null and its key", async () => {
