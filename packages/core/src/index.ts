@@ -1,5 +1,9 @@
 export { type Clock, systemClock } from "./clock.js";
-export type { ConnectorConfigSpec, FieldNames } from "./config-spec.js";
+export {
+  type ConnectorConfigSpec,
+  checkQueueConfig,
+  type FieldNames,
+} from "./config-spec.js";
 export type {
   AnyConnectorClass,
   AppConnectors,
@@ -69,7 +73,12 @@ export type {
   PayloadInput,
   QueuePayloadInput,
 } from "./payload-schema.js";
-export type { Producer, PublishOptions, PublishPayload } from "./producer/publish-options.js";
+export type {
+  Producer,
+  PublishOptions,
+  PublishPayload,
+  PublishPayloadFor,
+} from "./producer/publish-options.js";
 export { redirectPublishing } from "./producer/publish-redirect.js";
 export type { QueueConfig, ResolvedQueueConfig } from "./queue-config.js";
 export type {
@@ -86,6 +95,7 @@ export {
   type ConnectorTypeMap,
   getRegisteredConnector,
   registerConnector,
+  registeredConnectorNames,
 } from "./registry.js";
 export { createRomeways } from "./romeways.js";
 export type { ResendDelay, SchedulingConfig } from "./scheduling-config.js";

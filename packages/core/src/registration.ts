@@ -18,7 +18,7 @@ import type { Handler } from "./handler-call.js";
 import type { HealthOptions, RomewaysHealth } from "./health/health-types.js";
 import type { Instrumentation } from "./instrumentation.js";
 import type { Logger } from "./logger.js";
-import type { Producer, PublishOptions, PublishPayload } from "./producer/publish-options.js";
+import type { Producer, PublishOptions, PublishPayloadFor } from "./producer/publish-options.js";
 import type { ResolvedQueueConfig } from "./queue-config.js";
 import {
   type ConnectorTypeMap,
@@ -142,8 +142,14 @@ export interface Romeways<Connectors extends AppConnectors = NoAppConnectors> {
    * Publishes `payload` to `queueName` through the connector of this app that consumes it;
    * resolves once the broker has it. Works before and after `start()`, in handlers and in
    * worker processes. A queue this app does not consume: `producer(connectorName).publish`.
+   * With `options.schema` (the queue's), the payload is typed as the schema's input; a payload
+   * the consumer's schema rejects is an `InvalidPayloadError`, and nothing is sent.
    */
-  publish(queueName: string, payload: PublishPayload, options?: PublishOptions): Promise<void>;
+  publish<S extends SchemaParam = undefined>(
+    queueName: string,
+    payload: PublishPayloadFor<S>,
+    options?: PublishOptions<S>,
+  ): Promise<void>;
   /** Publishes to any queue of the connector registered as `connectorName`. */
   producer(connectorName: string): Producer;
   /**

@@ -14,6 +14,7 @@ import type { QueueDeps } from "../running-queue.js";
 import type { PublishCall, PublishToParent } from "./publish-call.js";
 import type { Producer, PublishOptions, PublishPayload } from "./publish-options.js";
 import { hubOf } from "./publish-redirect.js";
+import { checkBeforePublish } from "./publish-schema.js";
 import { publishedMessage } from "./published-message.js";
 
 export interface ProducerHubOptions {
@@ -122,6 +123,11 @@ export class ProducerHub {
         `publish to queue "${queueName}" after stop(): the app's connectors are closed`,
       );
     }
+    const consumer = this.consumerConfig(connectorName, queueName);
+    await checkBeforePublish(message, {
+      schema: options?.schema ?? consumer?.schema,
+      decode: consumer?.decode,
+    });
     await this.send(registration, queueName, message);
     if (events.listenerCount("message:published") > 0) {
       events.emit("message:published", { ...ref, raw: message });
@@ -171,14 +177,22 @@ export class ProducerHub {
    * the queue is addressed by its name alone.
    */
   private queueConfig(connectorName: string, queueName: string): ResolvedQueueConfig {
+    const consumer = this.consumerConfig(connectorName, queueName);
+    if (consumer !== undefined) return consumer;
     const consumers = this.options
       .registrations()
       .consumers.filter((c) => c.config.connectorName === connectorName);
-    const consumer = consumers.find((c) => c.queueName === queueName);
-    if (consumer !== undefined) return consumer.config;
     const source = consumers.find((c) => c.config.deadLetterQueue === queueName);
     if (source !== undefined) return deadLetterQueueConfig(source.config);
     return resolveQueueConfig(queueName, { connectorName });
+  }
+
+  /** The config of this app's consumer of the queue on that connector, if it has one. */
+  private consumerConfig(connectorName: string, queueName: string) {
+    return this.options
+      .registrations()
+      .consumers.find((c) => c.queueName === queueName && c.config.connectorName === connectorName)
+      ?.config;
   }
 
   private connectorServing(queueName: string): string {
