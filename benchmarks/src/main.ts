@@ -6,6 +6,7 @@ import { idle } from "./idle.js";
 import { ioBound } from "./io-bound.js";
 import { KafkaBrokerOnDemand } from "./kafka-broker.js";
 import { kafkaIoBound } from "./kafka-io-bound.js";
+import { kafkaMemory } from "./kafka-memory.js";
 import { kafkaThroughput } from "./kafka-throughput.js";
 import { latency } from "./latency.js";
 import { memoryFootprint } from "./memory-footprint.js";
@@ -26,6 +27,7 @@ const all: Benchmark[] = [
   latency,
   kafkaThroughput,
   kafkaIoBound,
+  kafkaMemory,
   postgresThroughput,
   redisThroughput,
 ];
