@@ -11,6 +11,7 @@ import { ConfirmedPublisher, declareQueue, replyCode } from "./broker-calls.js";
 import {
   type AmqpConnectorConfig,
   type AmqpQueueConfig,
+  amqpConfigSpec,
   type ConsumerSettings,
   checkConnectorConfig,
   type QueueSettings,
@@ -34,6 +35,7 @@ interface Unacked {
  * core. Core builds one instance per queue (and a send-only one per dead-letter queue).
  */
 export class AmqpQueueConnector implements Connector {
+  static readonly configSpec = amqpConfigSpec;
   private readonly url: string;
   private readonly settings: QueueSettings;
   private consumer: ConsumerSettings | undefined;

@@ -1,4 +1,9 @@
-import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
+import {
+  ConfigError,
+  type ConnectorConfig,
+  type ConnectorConfigSpec,
+  type QueueConfig,
+} from "@romeways/core";
 import type { SocketOptions } from "amqplib";
 
 /** The two durable queue types of RabbitMQ that romeways declares. */
@@ -168,3 +173,23 @@ function queueType(value: unknown, fail: Fail): AmqpQueueType {
   }
   return value as AmqpQueueType;
 }
+
+/** Core checks these before start() (and the test harness, which never connects). */
+export const amqpConfigSpec: ConnectorConfigSpec<AmqpConnectorConfig, AmqpQueueConfig> = {
+  connectorFields: { url: true, socketOptions: true, queueType: true, declare: true },
+  queueFields: {
+    queue: true,
+    queueType: true,
+    declare: true,
+    queueArguments: true,
+    prefetch: true,
+    exchange: true,
+    exchangeType: true,
+    bindingKeys: true,
+  },
+  check(connectorConfig, queueConfig, queueName) {
+    checkConnectorConfig(connectorConfig, queueName);
+    resolveQueueSettings(connectorConfig, queueConfig, queueName);
+    resolveConsumerSettings(queueConfig, queueName);
+  },
+};

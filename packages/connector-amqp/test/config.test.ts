@@ -61,3 +61,20 @@ describe("AMQP connector config", () => {
     expect(fieldOf(() => new AmqpQueueConnector(connector, queue, "dead-letters"))).toBeUndefined();
   });
 });
+
+describe("AMQP connector config through romeways", () => {
+  test("a misspelt queue field is a ConfigError naming it, before any connection", async () => {
+    const { createRomeways } = await import("@romeways/core");
+    await import("@romeways/connector-amqp");
+    const romeways = createRomeways({ handleSignals: false });
+    romeways.connectorRegister({ connector: "amqp", config: connector });
+    romeways.queueConsumer(
+      "q",
+      { connectorName: "amqp-test", prefech: 5 } as never,
+      async () => {},
+    );
+    const error = await romeways.start().catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error) && error.field).toMatch(/prefech/);
+    await romeways.stop();
+  });
+});
