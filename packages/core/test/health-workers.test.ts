@@ -75,6 +75,30 @@ describe("health of an app with worker processes (real child processes)", () => 
     );
   });
 
+  test("a worker's reportDisconnected reaches the parent's events, and its queue makes /readyz 503", async () => {
+    const healthPort = await freePort();
+    const ops = runOps(app, { HEALTH_PORT: String(healthPort), WORKERS: "1", FLAKY: "1" });
+    await ops.waitFor(event("parent:started"));
+    const [error] = await ops.waitFor(event("connector:error"));
+    expect(error).toMatchObject({
+      queue: "events",
+      phase: "connection",
+      message: "connect ECONNREFUSED 127.0.0.1:1",
+    });
+    const ready = await probe(healthPort, "/readyz");
+    expect(ready.status).toBe(503);
+    expect(ready.body.reasons).toEqual([
+      'queue "events" (connector "flaky") is not connected: connect ECONNREFUSED 127.0.0.1:1',
+    ]);
+    expect(ready.body.workers.map((w) => [w.connectorName, w.state])).toEqual([
+      ["mem", "running"],
+      ["flaky", "running"],
+    ]);
+    expect((await probe(healthPort, "/livez")).status).toBe(200);
+    ops.child.kill("SIGTERM");
+    await ops.exited;
+  });
+
   test("a message that crashes its worker is dead-lettered with reason crashed after maxWorkerCrashes (3)", async () => {
     const ops = runOps(app, {
       HEALTH_PORT: String(await freePort()),

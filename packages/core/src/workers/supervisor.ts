@@ -20,7 +20,7 @@ import {
   serializeError,
   type WorkerToParent,
 } from "./ipc-messages.js";
-import { workerEnvKey, workerMarker } from "./worker-env.js";
+import { workerEnvKey, workerEventsEnvKey, workerMarker } from "./worker-env.js";
 
 export interface SupervisorOptions {
   registration: HostedRegistration & {
@@ -167,6 +167,7 @@ export class Supervisor {
           connectorName: registration.connectorName,
           workerIndex: slot.index,
         }),
+        [workerEventsEnvKey]: this.subscribed.join(","),
       },
       serialization: "advanced",
       stdio: ["inherit", "inherit", "inherit", "ipc"],

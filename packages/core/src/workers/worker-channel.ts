@@ -9,6 +9,7 @@ import {
   reviveError,
   type WorkerToParent,
 } from "./ipc-messages.js";
+import { workerEventsEnvKey } from "./worker-env.js";
 
 interface PendingCall {
   resolve: (value: unknown) => void;
@@ -32,6 +33,10 @@ export class WorkerChannel {
     private readonly stopWorker: () => Promise<void>,
   ) {
     process.on("message", (message: ParentToWorker) => this.receive(message));
+    const initial = process.env[workerEventsEnvKey];
+    if (initial !== undefined && initial.length > 0) {
+      this.subscribe(initial.split(",") as RomewaysEventName[]);
+    }
     // The parent died or closed the channel: drain and leave, never linger as an orphan.
     process.once("disconnect", () => {
       for (const call of this.pending.values())

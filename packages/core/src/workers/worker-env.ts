@@ -1,6 +1,12 @@
 /** Environment variable that marks a worker process and names its connector and index. */
 export const workerEnvKey = "ROMEWAYS_WORKER";
 
+/**
+ * The events the parent listens to when it spawns a worker: forwarded from the worker's first
+ * moment, so that what happens during its `start()` (a lost connection) reaches the parent too.
+ */
+export const workerEventsEnvKey = "ROMEWAYS_WORKER_EVENTS";
+
 export interface WorkerIdentity {
   connectorName: string;
   workerIndex: number;
