@@ -38,12 +38,12 @@ async function takeOne(connector: SqsQueueConnector): Promise<SqsRawMessage> {
 describe("SqsQueueConnector on the server", () => {
   test("a message held longer than its visibility timeout stays hidden: the holder extends it", async () => {
     const queue = newQueue();
-    const holder = await started(queue, { visibilityTimeout: 1 });
+    const holder = await started(queue, { visibilityTimeout: 2 });
     await holder.sendMessage({ body: bytes("long handler") });
     const held = await takeOne(holder);
-    // Three visibility timeouts: without extensions the other consumer would get it.
-    const other = await started(queue, { visibilityTimeout: 1 });
-    expect(await other.getMessages(10, AbortSignal.timeout(3_500))).toEqual([]);
+    // Two and a half visibility timeouts: without extensions the other consumer would get it.
+    const other = await started(queue, { visibilityTimeout: 2 });
+    expect(await other.getMessages(10, AbortSignal.timeout(5_000))).toEqual([]);
     await holder.ack([held]);
   });
 
