@@ -43,6 +43,12 @@ romeways.connectorRegister({
 });
 romeways.connectorRegister({ connector: MemoryQueueConnector, config: { connectorName: "local" } });
 
+if (!romeways.isWorker) {
+  // A worker's events reach the parent: its publishes too.
+  romeways.events.on("message:published", (e) => {
+    if (e.queueName === "invoices") print({ event: "message:published", queue: e.queueName });
+  });
+}
 await romeways.start();
 if (!romeways.isWorker) {
   print({ event: "parent:started" });

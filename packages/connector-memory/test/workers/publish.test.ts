@@ -30,6 +30,8 @@ describe("romeways.publish in worker processes (memory connector, real child pro
       "order o-1 invoiced",
       "order o-2 invoiced",
     ]);
+    const forwarded = await app.waitForCount((l: Line) => l.event === "message:published", 3);
+    expect(forwarded.every((l) => l.pid === parent)).toBe(true);
     console.log(
       `worker ${published[0]?.pid} published ${invoices.length} invoices and ${audits.length} audit lines to parent ${parent}`,
     );
