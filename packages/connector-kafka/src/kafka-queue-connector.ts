@@ -13,6 +13,7 @@ import {
   resolveConsumerSettings,
   resolveTopic,
 } from "./config.js";
+import { kafkaConfigSpec } from "./config-spec.js";
 import { ConnectionWatch, standaloneContext } from "./connection-watch.js";
 import { joinWithin } from "./group-join.js";
 import { ensureTopics, maxMessageBytesOf, type NeededTopic } from "./kafkajs-admin.js";
@@ -43,6 +44,7 @@ const abandonGraceMs = 500;
  * partition. Core builds one instance per queue (and a send-only one per dead-letter queue).
  */
 export class KafkaQueueConnector implements Connector {
+  static readonly configSpec = kafkaConfigSpec;
   private readonly client: ClientSettings;
   private readonly topic: string;
   private consumerSettings: ConsumerSettings | undefined;
