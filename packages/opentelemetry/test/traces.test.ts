@@ -1,5 +1,12 @@
 // Spans on the real OTel trace SDK (in-memory exporter), messages on the memory connector.
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
   InMemorySpanExporter,
@@ -8,7 +15,7 @@ import {
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
 import { MemoryQueue, MemoryQueueConnector } from "@romeways/connector-memory";
-import { createRomeways, type Logger, ResendError } from "@romeways/core";
+import { ConfigError, createRomeways, type Logger, ResendError } from "@romeways/core";
 import {
   openTelemetry,
   parseTraceparent,
@@ -234,6 +241,47 @@ describe("traces of @romeways/opentelemetry", () => {
       "messaging.destination.partition.id": "3",
       "messaging.kafka.offset": 1207,
     });
+  });
+
+  test("with propagator: propagation, the global propagator reads and writes the headers", async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const romeways = createRomeways({
+        logger: silent,
+        handleSignals: false,
+        instrumentation: openTelemetry({ tracerProvider, metrics: false, propagator: propagation }),
+      });
+      romeways.connectorRegister({
+        connector: MemoryQueueConnector,
+        config: { connectorName: "g" },
+      });
+      const queue = new MemoryQueue();
+      romeways.queueConsumer("global", { connectorName: "g", queue, resendDelayMs: 0 }, (m) => {
+        if (m.rwResendTimes === 0) throw new ResendError("again");
+      });
+      const done = collectEvents(romeways, "message:outcome", 2);
+      queue.put("x");
+      await romeways.start();
+      await done;
+      await romeways.stop();
+      const [first, second] = processSpans();
+      expect(second?.parentSpanContext?.spanId).toBe(first?.spanContext().spanId);
+    } finally {
+      propagation.disable();
+    }
+  });
+
+  test("one openTelemetry() serves one app: a second app is a ConfigError naming the field", () => {
+    const instrumentation = openTelemetry({ tracerProvider });
+    createRomeways({ logger: silent, handleSignals: false, instrumentation });
+    let thrown: unknown;
+    try {
+      createRomeways({ logger: silent, handleSignals: false, instrumentation });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(ConfigError.isInstance(thrown)).toBe(true);
+    expect((thrown as ConfigError).field).toBe("instrumentation");
   });
 
   test("without an instrumentation, a resend carries no trace header and no span is recorded", async () => {
