@@ -21,6 +21,8 @@ import {
 import { deliveredForm, publishedForm, routingKeyOf } from "./message-properties.js";
 import { Reconnection } from "./reconnection.js";
 
+const connectTimeoutMs = 10_000;
+
 /** A delivery that core has not acknowledged yet, and the channel whose tag it carries. */
 interface Unacked {
   delivery: ConsumeMessage;
@@ -248,6 +250,9 @@ export class AmqpQueueConnector implements Connector {
     if (this.model !== undefined) return Promise.resolve(this.model);
     this.connecting ??= (async () => {
       const model = await connect(this.url, {
+        // A broker that does not answer (a host gone, packets dropped) fails the attempt
+        // instead of holding a reconnection, and stop(), for as long as TCP waits.
+        timeout: connectTimeoutMs,
         ...this.connectorConfig.socketOptions,
         clientProperties: {
           connection_name: `romeways ${this.queueConfig.connectorName} ${this.queueName}`,

@@ -3,6 +3,7 @@
 // itself and handles every message; the quorum queue's messages survive the restart on disk.
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { AmqpQueueConnector, type AmqpRawMessage } from "@romeways/connector-amqp";
 import {
   type ConsumerProcess,
   handledFile,
@@ -88,5 +89,73 @@ describe("a RabbitMQ restart mid-run", () => {
     expect(distinct).toBe(total);
     // Only deliveries that were in flight when the broker went away can come again.
     expect(records.length - distinct).toBeLessThanOrEqual(100);
+  });
+});
+
+describe("a RabbitMQ restart under one instance", () => {
+  test("health() says not connected while the broker is away, the context hears the outage once, and what was held comes again", async () => {
+    const broker = await restartableBroker();
+    const queue = `romeways-restart-health-${process.pid}-${Date.now()}`;
+    const calls: string[] = [];
+    let onCall = () => {};
+    const context = {
+      connectorName: "amqp-test",
+      queueName: queue,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      reportError: (error: unknown) => calls.push(`error ${String(error)}`),
+      reportDisconnected: () => {
+        calls.push("disconnected");
+        onCall();
+      },
+      reportReconnected: () => {
+        calls.push("reconnected");
+        onCall();
+      },
+    };
+    const called = (what: string) =>
+      new Promise<void>((resolve) => {
+        onCall = () => {
+          if (calls.includes(what)) resolve();
+        };
+        onCall();
+      });
+    const connector = new AmqpQueueConnector(
+      { connectorName: "amqp-test", url: broker.url },
+      { connectorName: "amqp-test", queueType: "quorum" },
+      queue,
+      context,
+    );
+    onTestFinished(async () => {
+      await connector.stop();
+      const model = await connect(broker.url);
+      await (await model.createChannel()).deleteQueue(queue);
+      await model.close();
+    });
+    await connector.start();
+    await connector.sendMessage({ body: new TextEncoder().encode("held") });
+    const [held] = await connector.getMessages(10, AbortSignal.timeout(10_000));
+    expect(held).toBeDefined();
+    expect(connector.health()).toEqual({ connected: true });
+
+    await broker.halt();
+    await called("disconnected");
+    expect(connector.health().connected).toBe(false);
+    // A poll waits through the outage; a send fails at once (core retries it).
+    await expect(connector.sendMessage({ body: new Uint8Array() })).rejects.toThrow();
+    await broker.resume();
+    await called("reconnected");
+    expect(connector.health()).toEqual({ connected: true });
+    // The held message's delivery died with the channel: acknowledging it does nothing...
+    await connector.ack([held as AmqpRawMessage]);
+    // ...and the broker delivers it again.
+    const [again] = (await connector.getMessages(
+      10,
+      AbortSignal.timeout(10_000),
+    )) as AmqpRawMessage[];
+    expect(again && Buffer.from(again.body as Uint8Array).toString()).toBe("held");
+    expect(again).toMatchObject({ redelivered: true });
+    await connector.ack([again as AmqpRawMessage]);
+    expect(calls.filter((call) => call === "reconnected")).toHaveLength(1);
+    expect(calls.some((call) => call.startsWith("error"))).toBe(false);
   });
 });
