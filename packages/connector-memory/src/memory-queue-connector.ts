@@ -2,6 +2,7 @@ import {
   ConfigError,
   type Connector,
   type ConnectorConfig,
+  type ConnectorConfigSpec,
   type QueueConfig,
   type RawMessage,
 } from "@romeways/core";
@@ -24,6 +25,14 @@ export interface MemoryQueueConfig extends QueueConfig {
 export class MemoryQueueConnector implements Connector {
   /** The queues live in the process that created them: workers use the parent's over IPC. */
   static readonly hostedInParent = true;
+  /** Its one queue field, checked as the constructor does, for core and the test harness. */
+  static readonly configSpec: ConnectorConfigSpec<MemoryConnectorConfig, MemoryQueueConfig> = {
+    connectorFields: {},
+    queueFields: { queue: true },
+    check(_connectorConfig, queueConfig, queueName) {
+      checkQueue(queueConfig, queueName);
+    },
+  };
   private readonly queue: MemoryQueue;
   private readonly inFlight = new InFlight();
   /** Ends a poll still waiting when the connector stops. */
@@ -34,15 +43,7 @@ export class MemoryQueueConnector implements Connector {
     queueConfig: MemoryQueueConfig,
     queueName: string,
   ) {
-    const queue = queueConfig.queue;
-    if (queue !== undefined && !(queue instanceof MemoryQueue)) {
-      throw new ConfigError("queue must be a MemoryQueue from @romeways/connector-memory", {
-        queueName,
-        connectorName: queueConfig.connectorName,
-        field: "queue",
-      });
-    }
-    this.queue = queue ?? MemoryQueue.named(queueName);
+    this.queue = checkQueue(queueConfig, queueName) ?? MemoryQueue.named(queueName);
   }
 
   async start(): Promise<void> {}
@@ -68,4 +69,16 @@ export class MemoryQueueConnector implements Connector {
     this.stopped.abort();
     this.queue.putBack(this.inFlight.drain());
   }
+}
+
+function checkQueue(queueConfig: MemoryQueueConfig, queueName: string): MemoryQueue | undefined {
+  const queue = queueConfig.queue;
+  if (queue !== undefined && !(queue instanceof MemoryQueue)) {
+    throw new ConfigError("queue must be a MemoryQueue from @romeways/connector-memory", {
+      queueName,
+      connectorName: queueConfig.connectorName,
+      field: "queue",
+    });
+  }
+  return queue;
 }

@@ -1,4 +1,9 @@
-import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
+import {
+  ConfigError,
+  type ConnectorConfig,
+  type ConnectorConfigSpec,
+  type QueueConfig,
+} from "@romeways/core";
 import type { PoolConfig } from "pg";
 import { type QueueTable, queueTable } from "./queue-table.js";
 
@@ -139,3 +144,27 @@ export function resolveSettings(
     retentionMs,
   };
 }
+
+/**
+ * The connector's fields core accepts (any other is a ConfigError with a suggestion; a queue
+ * has only core's), and the checks its constructor makes, run by core before anything
+ * connects and by the test harness.
+ */
+export const postgresConfigSpec: ConnectorConfigSpec<PostgresConnectorConfig, PostgresQueueConfig> =
+  {
+    connectorFields: {
+      connectionString: true,
+      pool: true,
+      schema: true,
+      table: true,
+      createTable: true,
+      visibilityTimeoutMs: true,
+      pollIntervalMs: true,
+      listen: true,
+      retentionMs: true,
+    },
+    queueFields: {},
+    check(connectorConfig, _queueConfig, queueName) {
+      resolveSettings(connectorConfig, queueName);
+    },
+  };

@@ -10,6 +10,7 @@ import {
   type PostgresConnectorConfig,
   type PostgresQueueConfig,
   type PostgresSettings,
+  postgresConfigSpec,
   resolveSettings,
 } from "./config.js";
 import { LeaseKeeper } from "./lease-keeper.js";
@@ -33,6 +34,8 @@ interface Look {
  * come back when their lease runs out. Waiting polls wake on `LISTEN/NOTIFY`.
  */
 export class PostgresQueueConnector implements Connector {
+  /** Its config fields and checks, for core and the test harness (no connection). */
+  static readonly configSpec = postgresConfigSpec;
   private readonly settings: PostgresSettings;
   private readonly owner = randomUUID();
   private readonly leases: LeaseKeeper;

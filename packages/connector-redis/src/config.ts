@@ -1,5 +1,10 @@
 import { hostname } from "node:os";
-import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
+import {
+  ConfigError,
+  type ConnectorConfig,
+  type ConnectorConfigSpec,
+  type QueueConfig,
+} from "@romeways/core";
 import type { RedisClientOptions } from "./redis-client.js";
 
 /** Connector config of the Redis connector: where Redis is, as a URL or as ioredis options. */
@@ -142,3 +147,25 @@ function positiveInteger(
   if ((value as number) > max) fail(field, `${field} must be at most ${max}, got ${String(value)}`);
   return value as number;
 }
+
+/**
+ * The queue fields core accepts (any other is a ConfigError with a suggestion), and the checks
+ * `start()` makes, run by core before anything connects and by the test harness. The
+ * connector config's fields are not listed: they include every ioredis option.
+ */
+export const redisConfigSpec: ConnectorConfigSpec<RedisConnectorConfig, RedisQueueConfig> = {
+  queueFields: {
+    stream: true,
+    group: true,
+    consumer: true,
+    claimIdleMs: true,
+    blockMs: true,
+    maxLength: true,
+  },
+  check(connectorConfig, queueConfig, queueName) {
+    checkConnectorConfig(connectorConfig, queueName);
+    resolveStream(queueConfig, queueName);
+    resolveMaxLength(connectorConfig, queueConfig, queueName);
+    resolveConsumerSettings(queueConfig, queueName);
+  },
+};

@@ -10,6 +10,7 @@ import {
   checkConnectorConfig,
   type RedisConnectorConfig,
   type RedisQueueConfig,
+  redisConfigSpec,
   resolveConsumerSettings,
   resolveMaxLength,
   resolveStream,
@@ -30,6 +31,8 @@ import { fromFields, toFields } from "./stream-fields.js";
  * instance per queue (and a send-only one per dead-letter queue).
  */
 export class RedisQueueConnector implements Connector {
+  /** Its queue fields and config checks, for core and the test harness (no connection). */
+  static readonly configSpec = redisConfigSpec;
   private readonly client: ClientSettings;
   private readonly stream: string;
   private readonly maxLength: number | undefined;

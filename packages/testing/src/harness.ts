@@ -1,4 +1,5 @@
 import {
+  checkQueueConfig,
   createConsoleLogger,
   createRomeways,
   type Logger,
@@ -7,8 +8,8 @@ import {
   type RomewaysEvents,
 } from "@romeways/core";
 import { FakeBroker } from "./fake-broker.js";
-import { FakeConnector } from "./fake-connector.js";
 import type { FakeQueue } from "./fake-queue.js";
+import { fakeConnectorFor, type HarnessAdapter, harnessAdapterOf } from "./harness-adapters.js";
 import { type MessageOutcome, OutcomeRecorder } from "./outcomes.js";
 import { Progress } from "./progress.js";
 import { type PublishedMessage, PublishedMessages } from "./published-messages.js";
@@ -29,6 +30,11 @@ export interface TestHarnessOptions {
   logger?: Logger;
   /** How long `stop()` lets handlers finish. Default 5 000. */
   shutdownTimeoutMs?: number;
+  /**
+   * How the fake stands in for each connector (by connectorName): the raw fields its messages
+   * carry. Default: the adapter of the connector's registered name (Kafka, Redis, PostgreSQL).
+   */
+  adapters?: Record<string, HarnessAdapter>;
   /** Real milliseconds `settled()` and `waitForOutcomes()` wait before failing with what is stuck. Default 10 000. */
   timeoutMs?: number;
 }
@@ -68,6 +74,8 @@ export interface TestHarness {
   broker(connectorName: string): FakeBroker;
   /** Stops the app (drains handlers) and stops recording. */
   stop(): Promise<void>;
+  /** `await using harness = await createTestHarness(app)` stops it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 type ConsumedQueue = { connectorName: string; queueName: string; queue: FakeQueue };
@@ -81,6 +89,15 @@ export async function createTestHarness(
   app: Romeways,
   options: TestHarnessOptions = {},
 ): Promise<TestHarness> {
+  // What start() checks, before any fake stands in: a Kafka queue without groupId fails here.
+  for (const { queueName, config } of app.registrations.consumers) {
+    const real = app.registrations.connectors.find((c) => c.connectorName === config.connectorName);
+    if (real === undefined) continue;
+    checkQueueConfig(real, queueName, config);
+    const adapter = options.adapters?.[real.connectorName] ?? harnessAdapterOf(real.connector);
+    if (real.connector.configSpec?.check === undefined)
+      adapter?.check?.(real.config, config, queueName);
+  }
   const clock = options.clock ?? new VirtualClock();
   const copy = createRomeways({
     clock,
@@ -89,10 +106,12 @@ export async function createTestHarness(
     logger: options.logger ?? createConsoleLogger("silent"),
   });
   const brokers = new Map<string, FakeBroker>();
-  for (const { connectorName } of app.registrations.connectors) {
+  for (const { connectorName, connector: real } of app.registrations.connectors) {
     const broker = new FakeBroker();
     brokers.set(connectorName, broker);
-    copy.connectorRegister({ connector: FakeConnector, config: { connectorName, broker } });
+    const adapter = options.adapters?.[connectorName] ?? harnessAdapterOf(real);
+    const connector = fakeConnectorFor(adapter, () => clock.epochNow());
+    copy.connectorRegister({ connector, config: { connectorName, broker } });
   }
   for (const { queueName, config, handler } of app.registrations.consumers) {
     copy.queueConsumer(queueName, config, handler);
@@ -236,6 +255,10 @@ class RunningHarness implements TestHarness {
     this.stopped = true;
     await this.app.stop();
     this.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.stopped) await this.stop();
   }
 
   dispose(): void {

@@ -35,6 +35,12 @@ export {
   type TestHarness,
   type TestHarnessOptions,
 } from "./harness.js";
+export {
+  fakeConnectorFor,
+  type HarnessAdapter,
+  type HarnessDelivery,
+  registerHarnessAdapter,
+} from "./harness-adapters.js";
 export { bodyText, bytes, sameBytes } from "./message-bytes.js";
 export {
   type ConsumerProcess,

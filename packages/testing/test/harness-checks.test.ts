@@ -1,0 +1,109 @@
+import type { KafkaRawMessage } from "@romeways/connector-kafka";
+import "@romeways/connector-kafka";
+import type { RedisRawMessage } from "@romeways/connector-redis";
+import "@romeways/connector-redis";
+import { ConfigError, createRomeways } from "@romeways/core";
+import { createTestHarness, type TestHarness } from "@romeways/testing";
+import { describe, expect, test } from "vitest";
+
+async function harnessError(start: () => Promise<TestHarness>): Promise<ConfigError> {
+  const result = await start().then(
+    async (harness) => {
+      await harness.stop();
+      return undefined;
+    },
+    (error: unknown) => error,
+  );
+  if (!ConfigError.isInstance(result))
+    throw new Error(`expected a ConfigError, got ${String(result)}`);
+  return result;
+}
+
+function kafkaApp() {
+  const app = createRomeways({ handleSignals: false });
+  const kafka = app.connectorRegister({
+    connector: "kafka",
+    config: { connectorName: "kafka-main", brokers: "localhost:9092" },
+  });
+  return { app, kafka };
+}
+
+describe("the harness checks what production checks", () => {
+  test("a Kafka queue without groupId fails the test, as start() would, without a broker", async () => {
+    const { app, kafka } = kafkaApp();
+    // @ts-expect-error groupId is required: the compiler says so first
+    kafka.queueConsumer("orders", { topic: "orders" }, () => {});
+    const error = await harnessError(() => createTestHarness(app));
+    expect(error.field).toBe("groupId");
+    expect(error.queueName).toBe("orders");
+  });
+
+  test("a typo in a Kafka queue config fails with a suggestion", async () => {
+    const { app, kafka } = kafkaApp();
+    // A variable, not a literal (which the compiler refuses): what plain JavaScript passes.
+    const config: Record<string, unknown> = { groupId: "g", maxChunksize: 5 };
+    kafka.queueConsumer("orders", config as { groupId: string }, () => {});
+    const error = await harnessError(() => createTestHarness(app));
+    expect(error.field).toBe("maxChunksize");
+    expect(error.message).toContain('did you mean "maxChunkSize"?');
+  });
+
+  test("an unknown Kafka queue field fails with the field it was meant to be", async () => {
+    const { app, kafka } = kafkaApp();
+    const config: Record<string, unknown> = { groupId: "g", topik: "orders" };
+    kafka.queueConsumer("orders", config as { groupId: string }, () => {});
+    const error = await harnessError(() => createTestHarness(app));
+    expect(error.field).toBe("topik");
+    expect(error.message).toContain('did you mean "topic"?');
+  });
+
+  test("a Redis queue without group fails the test", async () => {
+    const app = createRomeways({ handleSignals: false });
+    const redis = app.connectorRegister({
+      connector: "redis",
+      config: { connectorName: "redis-main", url: "redis://127.0.0.1:1" },
+    });
+    // @ts-expect-error group is required
+    redis.queueConsumer("orders", {}, () => {});
+    const error = await harnessError(() => createTestHarness(app));
+    expect(error.field).toBe("group");
+  });
+
+  test("Kafka messages carry topic, partition and offset in raw; Redis ones stream and id", async () => {
+    const { app, kafka } = kafkaApp();
+    const seen: string[] = [];
+    kafka.queueConsumer("orders", { groupId: "g", topic: "orders-v2" }, (message) => {
+      const raw = message.raw as KafkaRawMessage;
+      seen.push(`${raw.topic}/${raw.partition}@${raw.offset} ${message.payload}`);
+    });
+    const redis = app.connectorRegister({
+      connector: "redis",
+      config: { connectorName: "redis-main" },
+    });
+    redis.queueConsumer("events", { group: "g" }, (message) => {
+      const raw = message.raw as RedisRawMessage;
+      seen.push(`${raw.stream} ${/^\d+-0$/.test(raw.id) ? "id ok" : raw.id} ${message.payload}`);
+    });
+    await using harness = await createTestHarness(app);
+    harness.publish("orders", "a");
+    harness.publish("orders", "b");
+    harness.publish("events", "c");
+    await harness.settled();
+    expect(seen.sort()).toEqual(["events id ok c", "orders-v2/0@0 a", "orders-v2/0@1 b"]);
+  });
+
+  test("await using stops the harness at the end of the scope", async () => {
+    const { app, kafka } = kafkaApp();
+    kafka.queueConsumer("orders", { groupId: "g" }, () => {});
+    let stopped = false;
+    {
+      await using harness = await createTestHarness(app);
+      harness.events.once("app:stopped", () => {
+        stopped = true;
+      });
+      harness.publish("orders", "x");
+      await harness.settled();
+    }
+    expect(stopped).toBe(true);
+  });
+});
