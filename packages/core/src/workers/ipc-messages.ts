@@ -73,6 +73,7 @@ export const forwardableEvents: readonly RomewaysEventName[] = [
   "message:dead-lettered",
   "message:failed",
   "message:discarded",
+  "message:invalid",
   "message:outcome",
   "message:late",
   "message:published",
