@@ -92,7 +92,7 @@ describe("metrics of @romeways/opentelemetry", () => {
       text
         .split("\n")
         .filter((line) =>
-          /^(# (HELP|TYPE) )?romeways_|^messaging_process_duration_count/.test(line),
+          /^(# (HELP|TYPE) )?romeways_|^messaging_(process_duration_count|client_sent)/.test(line),
         )
         .join("\n"),
     );
