@@ -31,6 +31,23 @@ export function startFailure(error: Error): Error {
 export const lifecycleDefaults = Object.freeze({
   /** How long `stop()` waits for in-flight handlers. */
   shutdownTimeoutMs: 30_000,
-  /** Time a worker gets past the shutdown deadline to report and exit before it is killed. */
-  workerExitGraceMs: 2_000,
+  /**
+   * Past the shutdown deadline, how long core still waits for connectors to acknowledge and
+   * stop (a broker that is gone or frozen may never answer) before it leaves them behind.
+   */
+  stopMarginMs: 5_000,
+  /** Time a worker gets past the shutdown deadline to stop (its own margin) and exit. */
+  workerExitGraceMs: 6_000,
 });
+
+/** What `bounded` resolves to when the deadline came first. */
+export const pastDeadline: unique symbol = Symbol("past the deadline");
+
+/** `work`, or `pastDeadline` if `deadline` resolves first; `work` is left running. */
+export function bounded<T>(
+  work: Promise<T>,
+  deadline: Promise<void>,
+): Promise<T | typeof pastDeadline> {
+  const late: Promise<typeof pastDeadline> = deadline.then(() => pastDeadline);
+  return Promise.race([work, late]);
+}

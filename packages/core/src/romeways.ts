@@ -15,7 +15,13 @@ import { AppHealth } from "./health/app-health.js";
 import { type HealthServer, serveHealth } from "./health/health-server.js";
 import { healthDefaults, type RomewaysHealth } from "./health/health-types.js";
 import { guardInstrumentation } from "./instrumentation.js";
-import { lifecycleDefaults, startFailure, startRefusal } from "./lifecycle.js";
+import {
+  bounded,
+  lifecycleDefaults,
+  pastDeadline,
+  startFailure,
+  startRefusal,
+} from "./lifecycle.js";
 import { createConsoleLogger } from "./logger.js";
 import { ProducerHub } from "./producer/producer-hub.js";
 import type { Producer, PublishOptions, PublishPayload } from "./producer/publish-options.js";
@@ -257,8 +263,17 @@ class RomewaysApp implements Romeways {
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.shutdownTimeoutMs);
     });
-    const drained = await Promise.all(this.running.map((queue) => queue.loop.stop(deadline)));
+    // Whatever the broker does (gone, frozen), stop() ends by the deadline plus a fixed margin.
+    let hardTimer: NodeJS.Timeout | undefined;
+    const hardDeadline = new Promise<void>((resolve) => {
+      hardTimer = setTimeout(resolve, this.shutdownTimeoutMs + lifecycleDefaults.stopMarginMs);
+    });
+    const loops = await bounded(
+      Promise.all(this.running.map((queue) => queue.loop.stop(deadline))),
+      hardDeadline,
+    );
     clearTimeout(timer);
+    const drained = loops === pastDeadline ? [false] : loops;
     const allDrained = drained.every(Boolean);
     if (!allDrained) {
       this.deps.logger.warn(
@@ -266,9 +281,20 @@ class RomewaysApp implements Romeways {
         "handlers still running at the shutdown deadline: their messages were not acknowledged and will be delivered again",
       );
     }
-    await Promise.all(this.running.map((queue) => stopRunningQueue(queue, this.deps)));
+    const stopped = await bounded(
+      Promise.all(this.running.map((queue) => stopRunningQueue(queue, this.deps))).then(() =>
+        this.producers.close(),
+      ),
+      hardDeadline,
+    );
+    clearTimeout(hardTimer);
+    if (loops === pastDeadline || stopped === pastDeadline) {
+      this.deps.logger.warn(
+        { stopMarginMs: lifecycleDefaults.stopMarginMs },
+        `connectors did not acknowledge or stop within shutdownTimeoutMs + ${lifecycleDefaults.stopMarginMs} ms (a broker gone or frozen?): left behind; what they did not acknowledge is delivered again`,
+      );
+    }
     await workersStopped;
-    await this.producers.close();
     this.disposeSignals?.();
     clearInterval(this.keepAlive);
     await this.healthServer?.close();

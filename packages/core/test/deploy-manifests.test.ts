@@ -78,7 +78,8 @@ describe("the deploy/ manifests match the code's defaults", () => {
   });
 
   test("terminationGracePeriodSeconds is above shutdownTimeoutMs and the workers' exit grace", () => {
-    const drainMs = lifecycleDefaults.shutdownTimeoutMs + lifecycleDefaults.workerExitGraceMs;
+    const { shutdownTimeoutMs, workerExitGraceMs, stopMarginMs } = lifecycleDefaults;
+    const drainMs = shutdownTimeoutMs + Math.max(workerExitGraceMs, stopMarginMs);
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(drainMs);
     // No preStop hook: its time would count against the grace period (see deploy/README.md).
     expect(container.lifecycle?.preStop).toBeUndefined();

@@ -138,6 +138,42 @@ describe("lifecycle edges", () => {
   });
 });
 
+describe("stop() when the broker never answers", () => {
+  test("ends by shutdownTimeoutMs plus the fixed margin, even if ack() and stop() never settle", async () => {
+    class FrozenBroker extends MemoryQueueConnector {
+      constructor(config: ConnectorConfig, queueConfig: MemoryQueueConfig, queueName: string) {
+        super(config, queueConfig, queueName);
+      }
+      override ack(): Promise<void> {
+        return new Promise(() => {});
+      }
+      override stop(): Promise<void> {
+        return new Promise(() => {});
+      }
+    }
+    const { logger, lines } = recordingLogger();
+    const app = createRomeways({ logger, handleSignals: false, shutdownTimeoutMs: 0 });
+    app.connectorRegister({ connector: FrozenBroker, config: { connectorName: "frozen" } });
+    const queue = new MemoryQueue();
+    app.queueConsumer("q", { connectorName: "frozen", queue }, () => {});
+    const handled = nextEvent(app, "message:handled", { timeoutMs: 5_000 });
+    await app.start();
+    queue.put("its ack never returns");
+    await handled;
+    const stopped = nextEvent(app, "app:stopped", { timeoutMs: 15_000 });
+    await app.stop();
+    expect(await stopped).toEqual({ drained: false });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        message: expect.stringMatching(
+          /^connectors did not acknowledge or stop within shutdownTimeoutMs \+ 5000 ms/,
+        ),
+      }),
+    );
+  });
+});
+
 describe("the console logger", () => {
   const error = new Error("connect ECONNREFUSED 127.0.0.1:9092");
 
