@@ -11,6 +11,7 @@ import { kafkaThroughput } from "./kafka-throughput.js";
 import { latency } from "./latency.js";
 import { memoryFootprint } from "./memory-footprint.js";
 import { memoryThroughput } from "./memory-throughput.js";
+import { noopVsBaseline } from "./noop-vs-baseline.js";
 import { postgresThroughput } from "./postgres-throughput.js";
 import { redisThroughput } from "./redis-throughput.js";
 import { machine, machineLine, type Report, table, writeReport } from "./report.js";
@@ -20,6 +21,7 @@ import { workers } from "./workers.js";
 // The ones that need no broker first: a started broker keeps a little CPU busy.
 const all: Benchmark[] = [
   memoryThroughput,
+  noopVsBaseline,
   ioBound,
   workers,
   idle,

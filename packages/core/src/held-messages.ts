@@ -28,14 +28,15 @@ export class HeldMessages {
 
   /**
    * Splits a chunk into the messages to handle now and those to hold; holds them.
-   * Most chunks hold nothing and come back as they are.
+   * Most chunks hold nothing and come back as they are; `now` is read only if one may.
    */
-  admit(chunk: RawMessage[], nowMs: number): RawMessage[] {
+  admit(chunk: RawMessage[], now: () => number): RawMessage[] {
     let due: RawMessage[] | undefined;
+    let nowMs: number | undefined;
     for (let index = 0; index < chunk.length; index++) {
       const raw = chunk[index] as RawMessage;
       const dueMs = notBeforeOf(raw);
-      if (dueMs === undefined || dueMs <= nowMs) {
+      if (dueMs === undefined || dueMs <= (nowMs ??= now())) {
         due?.push(raw);
         continue;
       }
