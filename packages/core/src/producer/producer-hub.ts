@@ -117,12 +117,7 @@ export class ProducerHub {
     const message = publishedMessage(payload, options, clock.epochNow?.() ?? Date.now(), ref);
     // Trace context of the handler that publishes, when an instrumentation adds it.
     instrumentSend(this.options.deps.instrumentation, message, "publish", ref);
-    if (this.closed) {
-      throw new RomewaysError(
-        "ROMEWAYS_STOPPED",
-        `publish to queue "${queueName}" after stop(): the app's connectors are closed`,
-      );
-    }
+    this.assertOpen(queueName);
     const consumer = this.consumerConfig(connectorName, queueName);
     await checkBeforePublish(message, {
       schema: options?.schema ?? consumer?.schema,
@@ -157,6 +152,8 @@ export class ProducerHub {
     const id = `${connectorName}\u0000${queueName}`;
     let entry = this.senders.get(id);
     if (entry === undefined) {
+      // An async schema may have let stop() close the senders meanwhile: build none after it.
+      this.assertOpen(queueName);
       const ref = { connectorName, queueName };
       const Connector = registration.connector;
       const connector = new Connector(
@@ -169,6 +166,14 @@ export class ProducerHub {
       this.senders.set(id, entry);
     }
     return entry.connector;
+  }
+
+  private assertOpen(queueName: string): void {
+    if (!this.closed) return;
+    throw new RomewaysError(
+      "ROMEWAYS_STOPPED",
+      `publish to queue "${queueName}" after stop(): the app's connectors are closed`,
+    );
   }
 
   /**
