@@ -47,6 +47,8 @@ export class NatsQueueConnector implements Connector {
   private pulling: PullRequest | undefined;
   private polling: Promise<unknown> | undefined;
   private lag: number | undefined;
+  /** A pull failed: the stream or consumer may be gone, the next poll declares them again. */
+  private lostConsumer = false;
   private stopped = false;
 
   constructor(
@@ -73,13 +75,7 @@ export class NatsQueueConnector implements Connector {
     const settings = resolveConsumerSettings(this.queueConfig, this.queueName);
     this.stopped = false;
     try {
-      const nc = await this.link.open();
-      const jsm = await jetstreamManager(nc);
-      if (this.connectorConfig.declare === false) await expectConsumer(jsm, settings);
-      else {
-        await this.ensureStream(jsm);
-        await ensureConsumer(jsm, settings);
-      }
+      await this.declare(await this.link.open(), settings);
     } catch (error) {
       await this.link.close();
       throw new RomewaysError(
@@ -90,6 +86,16 @@ export class NatsQueueConnector implements Connector {
     }
     this.settings = settings;
     this.held.startWorking(() => this.link.current, settings.ackWaitMs);
+  }
+
+  /** Makes (or, with `declare: false`, looks for) the stream and the durable consumer. */
+  private async declare(nc: NatsConnection, settings: ConsumerSettings): Promise<void> {
+    const jsm = await jetstreamManager(nc);
+    if (this.connectorConfig.declare === false) await expectConsumer(jsm, settings);
+    else {
+      await this.ensureStream(jsm);
+      await ensureConsumer(jsm, settings);
+    }
   }
 
   /**
@@ -112,20 +118,39 @@ export class NatsQueueConnector implements Connector {
         await this.link.whenConnected(signal);
         continue;
       }
-      const now = await this.pull(nc, settings, { batch: maxChunkSize, noWait: true }, signal);
-      if (now.length > 0 || signal.aborted) return now;
-      const first = await this.pull(
-        nc,
-        settings,
-        { batch: 1, expiresMs: settings.expiresMs },
-        signal,
-      );
-      if (first.length === 0 || maxChunkSize === 1 || signal.aborted) return first;
-      // Others may have come with it: take them now rather than in the next poll.
-      const rest = await this.pull(nc, settings, { batch: maxChunkSize - 1, noWait: true });
-      return [...first, ...rest];
+      try {
+        // The stream or consumer was gone (deleted, a memory stream lost in a restart): make
+        // them again before pulling, after the failed poll core reported.
+        if (this.lostConsumer) await this.declare(nc, settings);
+        this.lostConsumer = false;
+        return await this.pullChunk(nc, settings, maxChunkSize, signal);
+      } catch (error) {
+        if (this.stopped || signal.aborted) return [];
+        this.lostConsumer = true;
+        throw error;
+      }
     }
     return [];
+  }
+
+  private async pullChunk(
+    nc: NatsConnection,
+    settings: ConsumerSettings,
+    maxChunkSize: number,
+    signal: AbortSignal,
+  ): Promise<NatsRawMessage[]> {
+    const now = await this.pull(nc, settings, { batch: maxChunkSize, noWait: true }, signal);
+    if (now.length > 0 || signal.aborted) return now;
+    const first = await this.pull(
+      nc,
+      settings,
+      { batch: 1, expiresMs: settings.expiresMs },
+      signal,
+    );
+    if (first.length === 0 || maxChunkSize === 1 || signal.aborted) return first;
+    // Others may have come with it: take them now rather than in the next poll.
+    const rest = await this.pull(nc, settings, { batch: maxChunkSize - 1, noWait: true });
+    return [...first, ...rest];
   }
 
   /** One pull request, ended by `signal` (handing back what it got) or a lost connection. */

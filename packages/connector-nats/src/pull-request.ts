@@ -9,8 +9,9 @@ export interface PullOptions {
   expiresMs?: number;
 }
 
-// A pull request's end that the server's own answer (408 at `expires`) should have come before.
-const overdueMarginMs = 2_000;
+// How long after `expires` (or at once, for `no_wait`) the server's own end of a request (404,
+// 408) is overdue: JetStream does not answer a pull for a consumer that is gone.
+const overdueMarginMs = 5_000;
 // Longest an ended request waits for messages still on their way to it (which it hands back).
 const drainTimeoutMs = 1_000;
 
@@ -28,7 +29,7 @@ export class PullRequest {
   private finished = false;
   private resolve!: (messages: Msg[]) => void;
   private reject!: (error: Error) => void;
-  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly timer: NodeJS.Timeout;
   private readonly sub;
 
   constructor(
@@ -54,10 +55,19 @@ export class PullRequest {
     });
     const request: Record<string, unknown> = { batch: options.batch };
     if (options.noWait === true) request.no_wait = true;
-    if (options.expiresMs !== undefined) {
-      request.expires = options.expiresMs * 1_000_000;
-      this.timer = setTimeout(() => this.end(), options.expiresMs + overdueMarginMs);
-    }
+    if (options.expiresMs !== undefined) request.expires = options.expiresMs * 1_000_000;
+    this.timer = setTimeout(
+      () => {
+        if (this.messages.length > 0) this.finish();
+        else
+          this.finish(
+            new Error(
+              `JetStream did not answer a pull from consumer "${options.group}" of stream "${options.stream}": are they gone?`,
+            ),
+          );
+      },
+      (options.expiresMs ?? 0) + overdueMarginMs,
+    );
     nc.publish(
       `$JS.API.CONSUMER.MSG.NEXT.${options.stream}.${options.group}`,
       JSON.stringify(request),

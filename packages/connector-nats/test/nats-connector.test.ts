@@ -1,11 +1,14 @@
 // What the conformance suite does not cover: JetStream's redelivery count, working() while a
 // handler runs past ackWait, Nats-Msg-Id de-duplication, and health().
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
 import type { NatsRawMessage } from "@romeways/connector-nats";
 import type { RawMessage } from "@romeways/core";
 import { afterEach, describe, expect, test } from "vitest";
 import {
   CrashableNatsConnector,
   connectorConfig,
+  natsUrl,
   queueConfig,
   uniqueSubject,
 } from "./nats-test-kit.js";
@@ -127,5 +130,21 @@ describe("NatsQueueConnector on JetStream", () => {
     await connector.ack(taken);
     await connector.stop();
     expect(connector.health()).toMatchObject({ connected: false, reason: "closed" });
+  });
+
+  test("a stream deleted under a running consumer: the poll fails, the next one makes it again", async () => {
+    const queue = uniqueSubject();
+    const connector = await consumer(queue);
+    const nc = await connect({ servers: natsUrl() });
+    try {
+      await (await jetstreamManager(nc)).streams.delete(queue);
+    } finally {
+      await nc.close();
+    }
+    await expect(connector.getMessages(10, AbortSignal.timeout(10_000))).rejects.toThrow();
+    const producer = new CrashableNatsConnector(connectorConfig(), queueConfig(queue), queue);
+    started.push(producer);
+    await producer.sendMessage({ body: bytes("after the stream came back") });
+    expect((await take(connector, 1)).map(text)).toEqual(["after the stream came back"]);
   });
 });
