@@ -65,6 +65,10 @@ async function bundle(root: string, packages: readonly string[], outDir: string,
     target: "node20",
     nodePaths: dependencyDirs,
     plugins: [workspaceSources(root)],
+    // kafkajs is CommonJS and requires Node's built-ins: give the ESM bundle a `require`.
+    banner: {
+      js: 'import { createRequire as romewaysRequire } from "node:module"; const require = romewaysRequire(import.meta.url);',
+    },
     logLevel: "silent",
   });
   return outfile;

@@ -2,19 +2,23 @@
 // benchmarks/results/latest.{json,md} (a --quick smoke run writes quick.{json,md} instead).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { amqpThroughput } from "./amqp-throughput.js";
 import { idle } from "./idle.js";
 import { ioBound } from "./io-bound.js";
 import { KafkaBrokerOnDemand } from "./kafka-broker.js";
 import { kafkaIoBound } from "./kafka-io-bound.js";
 import { kafkaMemory } from "./kafka-memory.js";
+import { kafkaNoopVsBaseline } from "./kafka-noop-vs-baseline.js";
 import { kafkaThroughput } from "./kafka-throughput.js";
 import { latency } from "./latency.js";
 import { memoryFootprint } from "./memory-footprint.js";
 import { memoryThroughput } from "./memory-throughput.js";
+import { natsThroughput } from "./nats-throughput.js";
 import { noopVsBaseline } from "./noop-vs-baseline.js";
 import { postgresThroughput } from "./postgres-throughput.js";
 import { redisThroughput } from "./redis-throughput.js";
 import { machine, machineLine, type Report, table, writeReport } from "./report.js";
+import { sqsThroughput } from "./sqs-throughput.js";
 import type { Benchmark, ResultRow } from "./stats.js";
 import { workers } from "./workers.js";
 
@@ -28,10 +32,14 @@ const all: Benchmark[] = [
   memoryFootprint,
   latency,
   kafkaThroughput,
+  kafkaNoopVsBaseline,
   kafkaIoBound,
   kafkaMemory,
   postgresThroughput,
   redisThroughput,
+  natsThroughput,
+  amqpThroughput,
+  sqsThroughput,
 ];
 
 function usage(): string {

@@ -177,7 +177,9 @@ export class ConsumerLoop {
       let chunk: RawMessage[];
       // Nothing held (nearly always): the poll waits on the stop signal alone, no clock read.
       const poll =
-        this.held.size === 0 ? undefined : this.held.pollSignal(this.signal, clock, this.epochNow());
+        this.held.size === 0
+          ? undefined
+          : this.held.pollSignal(this.signal, clock, this.epochNow());
       try {
         const signal = poll?.signal ?? this.signal;
         chunk = await connector.getMessages(Math.min(room, config.maxChunkSize), signal);
