@@ -1,12 +1,8 @@
+import { buildQueues, supervisorFor } from "./app-queues.js";
 import { systemClock } from "./clock.js";
 import { checkQueueConfig } from "./config-spec.js";
 import type { AppConnectors, NoAppConnectors } from "./config-types.js";
 import type { ConnectorConfig } from "./connector.js";
-import {
-  type ConnectorContext,
-  connectionStateOf,
-  createConnectorContext,
-} from "./connector-context.js";
 import { type ConnectorHandle, connectorHandle } from "./connector-handle.js";
 import type { Handler } from "./consumer-loop.js";
 import { ConfigError, toError } from "./errors/index.js";
@@ -35,8 +31,6 @@ import {
   type RomewaysOptions,
 } from "./registration.js";
 import {
-  buildRunningQueue,
-  type ConnectorFactory,
   type QueueDeps,
   type RunningQueue,
   startRunningQueues,
@@ -44,8 +38,7 @@ import {
 } from "./running-queue.js";
 import { handleShutdownSignals } from "./signals.js";
 import { serializeError } from "./workers/ipc-messages.js";
-import { RemoteConnector } from "./workers/remote-connector.js";
-import { Supervisor } from "./workers/supervisor.js";
+import type { Supervisor } from "./workers/supervisor.js";
 import { WorkerChannel } from "./workers/worker-channel.js";
 import { currentWorker } from "./workers/worker-env.js";
 
@@ -197,7 +190,9 @@ class RomewaysApp implements Romeways {
       const local = this.connectors.filter((c) =>
         worker === undefined ? !c.spawnProcess : c.connectorName === worker.connectorName,
       );
-      const queues = local.flatMap((registration) => this.buildQueues(registration, channel));
+      const queues = local.flatMap((registration) =>
+        buildQueues(registration, this.consumers, this.deps, channel),
+      );
       this.state = "starting";
       this.appHealth.setQueues(queues);
       if (channel !== undefined) {
@@ -335,48 +330,15 @@ class RomewaysApp implements Romeways {
     this.state = "idle";
   }
 
-  private buildQueues(
-    registration: ConnectorRegistration,
-    channel: WorkerChannel | undefined,
-  ): RunningQueue[] {
-    const { connector: Connector, config: connectorConfig, connectorName } = registration;
-    const makeConnector: ConnectorFactory =
-      channel !== undefined && Connector.hostedInParent === true
-        ? (_config, queueName, role) => new RemoteConnector(channel.callParent, queueName, role)
-        : (queueConfig, queueName, role) => {
-            const context = createConnectorContext(this.deps, { connectorName, queueName });
-            if (role === "consumer") connections.set(queueName, context);
-            return new Connector(connectorConfig, queueConfig, queueName, context);
-          };
-    const connections = new Map<string, ConnectorContext>();
-    return this.consumers
-      .filter((consumer) => consumer.config.connectorName === connectorName)
-      .map(({ queueName, config, handler }) => {
-        const queue = buildRunningQueue(queueName, config, handler, makeConnector, this.deps);
-        const context = connections.get(queueName);
-        if (context !== undefined) queue.connection = connectionStateOf(context);
-        return queue;
-      });
-  }
-
   private async startSupervisors(): Promise<void> {
     for (const registration of this.connectors.filter((c) => c.spawnProcess)) {
-      const queues = new Map(
-        this.consumers
-          .filter((c) => c.config.connectorName === registration.connectorName)
-          .map((c) => [c.queueName, c.config] as const),
+      const supervisor = supervisorFor(
+        registration,
+        this.consumers,
+        this.deps,
+        this.shutdownTimeoutMs,
+        (call) => this.producers.serveWorker(call),
       );
-      const supervisor = new Supervisor({
-        registration: {
-          ...registration,
-          queues,
-          hostedInParent: registration.connector.hostedInParent === true,
-        },
-        events: this.events,
-        logger: this.deps.logger,
-        shutdownTimeoutMs: this.shutdownTimeoutMs,
-        publish: (call) => this.producers.serveWorker(call),
-      });
       this.supervisors.push(supervisor);
       await supervisor.start();
     }
