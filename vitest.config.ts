@@ -22,6 +22,7 @@ export default defineConfig({
       "packages/connector-nats/vitest.config.ts",
       "packages/connector-amqp/vitest.config.ts",
       "packages/connector-sqs/vitest.config.ts",
+      "packages/opentelemetry/vitest.config.ts",
     ],
   },
 });
