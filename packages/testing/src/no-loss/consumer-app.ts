@@ -7,6 +7,11 @@ export const noLossEnv = {
   handledFile: "NO_LOSS_HANDLED_FILE",
   /** Milliseconds each handler waits before it records and resolves. Default 0. */
   handlerDelayMs: "NO_LOSS_HANDLER_DELAY_MS",
+  /**
+   * Up to this many milliseconds more, at random, per handler: the handlers of one chunk finish
+   * at different times, so a kill can land between two of them. Default 0.
+   */
+  handlerSpreadMs: "NO_LOSS_HANDLER_SPREAD_MS",
   /** Run the consumer in this many spawnProcess workers. Default: in the process itself. */
   workers: "NO_LOSS_WORKERS",
 } as const;
@@ -34,7 +39,8 @@ export interface NoLossConsumer {
     error(context: unknown, message: string): void;
   };
   /**
-   * The queue's handler: waits `NO_LOSS_HANDLER_DELAY_MS`, then records the message (id: its
+   * The queue's handler: waits `NO_LOSS_HANDLER_DELAY_MS` (plus up to
+   * `NO_LOSS_HANDLER_SPREAD_MS`), then records the message (id: its
    * payload; `extra(message)`: more space-free fields, e.g. a delivery tag).
    */
   handler(extra?: (message: NoLossMessage) => string[]): (message: NoLossMessage) => Promise<void>;
@@ -54,6 +60,7 @@ export function noLossConsumer(): NoLossConsumer {
   if (file === undefined)
     throw new Error(`${noLossEnv.handledFile} is set by startConsumerProcess`);
   const delayMs = Number(process.env[noLossEnv.handlerDelayMs] ?? "0");
+  const spreadMs = Number(process.env[noLossEnv.handlerSpreadMs] ?? "0");
   const workers = process.env[noLossEnv.workers];
   const print = (line: string) => process.stdout.write(`${line}\n`);
   return {
@@ -64,7 +71,8 @@ export function noLossConsumer(): NoLossConsumer {
       error: (_context, message) => print(`error ${message}`),
     },
     handler: (extra) => async (message) => {
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const waitMs = delayMs + Math.random() * spreadMs;
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
       recordHandled(file, message.payload, extra?.(message) ?? []);
     },
     workers: workers === undefined ? {} : { spawnProcess: true, workers: Number(workers) },

@@ -11,6 +11,11 @@ export interface KillAndRestartOptions {
   start: () => ConsumerProcess;
   /** Kill the first process once it recorded this many handlings. Default a third of `total`. */
   killAfter?: number;
+  /**
+   * Kill the first process once this holds instead (the records so far), e.g. amid a chunk:
+   * `(records) => records.length >= 3_000 && records.length % 50 !== 0`.
+   */
+  killWhen?: (records: HandledRecord[]) => boolean;
   /** How the first process ends. Default SIGKILL; SIGTERM is a graceful stop. */
   signal?: NodeJS.Signals;
   /** Runs right after the first process died, before the second starts (read the broker's state). */
@@ -49,7 +54,8 @@ export async function runKillAndRestart(
   const started = performance.now();
   const first = options.start();
   await first.ready;
-  await waitForHandled(handledFile, (records) => records.length >= killAfter, timeoutMs, first);
+  const killWhen = options.killWhen ?? ((records: HandledRecord[]) => records.length >= killAfter);
+  await waitForHandled(handledFile, killWhen, timeoutMs, first, 5);
   const firstExit = await first.kill(options.signal ?? "SIGKILL");
   const beforeKill = readHandled(handledFile);
   await options.afterKill?.(beforeKill);
@@ -79,12 +85,13 @@ export async function runKillAndRestart(
   };
 }
 
-/** Waits (reading the file every 20 ms) until `done`, failing if the process exits first or time runs out. */
+/** Waits (reading the file every `everyMs`) until `done`, failing if the process exits first or time runs out. */
 export async function waitForHandled(
   file: string,
   done: (records: HandledRecord[]) => boolean,
   timeoutMs: number,
   consumer?: ConsumerProcess,
+  everyMs = 20,
 ): Promise<HandledRecord[]> {
   const deadline = performance.now() + timeoutMs;
   let exited = false;
@@ -103,6 +110,6 @@ export async function waitForHandled(
         `timed out after ${timeoutMs} ms with ${countHandled(records).distinct} distinct messages handled`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
