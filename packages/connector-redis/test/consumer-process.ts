@@ -1,15 +1,20 @@
-// Runs test/fixtures/consumer-app.ts as a child process and reads what it handled.
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Runs test/fixtures/consumer-app.ts as a child process with @romeways/testing's no-loss kit,
+// and reads what it handled.
 import { fileURLToPath } from "node:url";
-import { readFinishedLines } from "@romeways/testing";
+import {
+  type ConsumerProcess,
+  countHandled,
+  handledFile as kitHandledFile,
+  readHandled as kitReadHandled,
+  noLossEnv,
+  startConsumerProcess as startKitProcess,
+} from "@romeways/testing";
 import { onTestFinished } from "vitest";
 import { redisUrl, type TestStream } from "./redis-test-kit.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/consumer-app.ts", import.meta.url));
+
+export { type ConsumerProcess, countHandled };
 
 export interface HandledRecord {
   id: string;
@@ -19,75 +24,39 @@ export interface HandledRecord {
   pid: number;
 }
 
-export interface ConsumerProcess {
-  readonly child: ChildProcess;
-  /** Resolves once the app's start() resolved (the group exists, the consumer reads). */
-  readonly ready: Promise<void>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
 /** A fresh file for the handled records of one test, removed when the test ends. */
 export function handledFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), "romeways-redis-handled-"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, "handled.txt");
+  return kitHandledFile(onTestFinished);
+}
+
+export interface ConsumerEnv {
+  MAX_CHUNK_SIZE?: string;
+  CLAIM_IDLE_MS?: string;
+  HANDLER_DELAY_MS?: string;
+  WORKERS?: string;
 }
 
 /** Starts the consumer app on `stream`'s group; killed with SIGKILL if still running at the end. */
 export function startConsumerProcess(
   { stream, group }: TestStream,
   file: string,
-  env: Record<string, string> = {},
+  { HANDLER_DELAY_MS, WORKERS, ...env }: ConsumerEnv = {},
 ): ConsumerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture], {
+  return startKitProcess({
+    entry: fixture,
+    handledFile: file,
     env: {
-      ...process.env,
       REDIS_URL: redisUrl(),
       STREAM: stream,
       GROUP: group,
-      HANDLED_FILE: file,
-      ...env,
+      ...(env as Record<string, string>),
+      ...(HANDLER_DELAY_MS === undefined ? {} : { [noLossEnv.handlerDelayMs]: HANDLER_DELAY_MS }),
+      ...(WORKERS === undefined ? {} : { [noLossEnv.workers]: WORKERS }),
     },
-    stdio: ["ignore", "pipe", "inherit"],
+    cleanup: onTestFinished,
   });
-  let stdout = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  const exited = once(child, "exit").then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", () => {
-      if (stdout.includes("ready\n")) resolve();
-    });
-    void exited.then(({ code, signal }) =>
-      reject(new Error(`consumer exited before it was ready (${signal ?? code}): ${stdout}`)),
-    );
-  });
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await exited;
-    }
-  });
-  return { child, ready, exited, output: () => stdout };
 }
 
 export function readHandled(file: string): HandledRecord[] {
-  return readFinishedLines(file).map((line) => {
-    const [id, entry, pid] = line.split(" ") as [string, string, string];
-    return { id, entry, pid: Number(pid) };
-  });
-}
-
-/** How many different messages were handled, and how many handlings were repeats. */
-export function countHandled(records: readonly HandledRecord[]): {
-  distinct: number;
-  duplicates: number;
-} {
-  const distinct = new Set(records.map((record) => record.id)).size;
-  return { distinct, duplicates: records.length - distinct };
+  return kitReadHandled(file).map(({ id, pid, extra }) => ({ id, entry: extra[0] ?? "", pid }));
 }
