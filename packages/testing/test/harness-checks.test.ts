@@ -3,7 +3,7 @@ import "@romeways/connector-kafka";
 import type { RedisRawMessage } from "@romeways/connector-redis";
 import "@romeways/connector-redis";
 import { ConfigError, createRomeways } from "@romeways/core";
-import { createTestHarness, type TestHarness } from "@romeways/testing";
+import { createTestHarness, FakeConnector, type TestHarness } from "@romeways/testing";
 import { describe, expect, test } from "vitest";
 
 async function harnessError(start: () => Promise<TestHarness>): Promise<ConfigError> {
@@ -90,6 +90,39 @@ describe("the harness checks what production checks", () => {
     harness.publish("events", "c");
     await harness.settled();
     expect(seen.sort()).toEqual(["events id ok c", "orders-v2/0@0 a", "orders-v2/0@1 b"]);
+  });
+
+  test("an adapter of one's own fills the raw fields and checks a connector that declares nothing", async () => {
+    const app = createRomeways({ handleSignals: false });
+    class PlainConnector extends FakeConnector {}
+    const plain = app.connectorRegister({
+      connector: PlainConnector,
+      config: { connectorName: "p" },
+    });
+    const seen: unknown[] = [];
+    plain.queueConsumer("jobs", { maxChunkSize: 2 }, (message) => {
+      seen.push((message.raw as { receipt?: string }).receipt);
+    });
+    const adapters = {
+      p: {
+        rawFields: (_raw: unknown, { sequence }: { sequence: number }) => ({
+          receipt: `r${sequence}`,
+        }),
+        check: (_c: unknown, q: { maxChunkSize?: number }) => {
+          if (q.maxChunkSize === 3) throw new ConfigError("no 3", { field: "maxChunkSize" });
+        },
+      },
+    };
+    await using harness = await createTestHarness(app, { adapters });
+    harness.publish("jobs", "a");
+    await harness.settled();
+    expect(seen).toEqual(["r0"]);
+    const refused = createRomeways({ handleSignals: false });
+    refused
+      .connectorRegister({ connector: PlainConnector, config: { connectorName: "p" } })
+      .queueConsumer("jobs", { maxChunkSize: 3 }, () => {});
+    const error = await harnessError(() => createTestHarness(refused, { adapters }));
+    expect(error.field).toBe("maxChunkSize");
   });
 
   test("await using stops the harness at the end of the scope", async () => {
