@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { RomewaysHealth } from "@romeways/core";
 import { afterEach, describe, expect, test } from "vitest";
-import { freePort, killLeftovers, type Line, runOps } from "./ops-process.js";
+import { freePort, isAlive, killLeftovers, type Line, runOps } from "./ops-process.js";
 
 const app = ["--import", "tsx", fileURLToPath(new URL("./fixtures/ops-app.ts", import.meta.url))];
 const handled = (line: Line) => typeof line.handled === "string";
@@ -97,6 +97,28 @@ describe("health of an app with worker processes (real child processes)", () => 
     expect((await probe(healthPort, "/livez")).status).toBe(200);
     ops.child.kill("SIGTERM");
     await ops.exited;
+  });
+
+  test('SIGTERM right after a worker restart: no false "restart failed", the new worker stops too', async () => {
+    const ops = runOps(app, {
+      HEALTH_PORT: String(await freePort()),
+      WORKERS: "1",
+      LOG_LEVEL: "info",
+    });
+    await ops.waitFor(event("parent:started"));
+    const [first] = await ops.waitFor(event("worker:started"));
+    process.kill(first?.worker as number, "SIGKILL");
+    const [restarted] = await ops.waitFor(event("worker:restarted"));
+    // As a terminal's Ctrl-C or a container runtime does: the signal reaches the parent and the
+    // new worker, which is still loading and has not reported ready; it dies of it.
+    ops.child.kill("SIGTERM");
+    process.kill(restarted?.worker as number, "SIGTERM");
+    const [code, signal] = await ops.exited;
+    expect([code, signal]).toEqual([null, "SIGTERM"]);
+    const logs = ops.logs.join("\n");
+    expect(logs).not.toMatch(/restart failed/);
+    expect(logs).toMatch(/romeways stopped: drained/);
+    expect(isAlive(restarted?.worker as number)).toBe(false);
   });
 
   test("a message that crashes its worker is dead-lettered with reason crashed after maxWorkerCrashes (3)", async () => {

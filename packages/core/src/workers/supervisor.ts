@@ -199,6 +199,8 @@ export class Supervisor {
           case "ready":
             ready = true;
             if (this.running) slot.state = "running";
+            // Restarted while the app began to stop: its stop request came before it listened.
+            else send(child, { type: "stop" });
             send(child, { type: "subscribe", events: this.subscribed });
             logger.info(ref, `worker ${slot.index} started (pid ${ref.pid})`);
             events.emit("worker:started", ref);
