@@ -1,16 +1,21 @@
-// Runs test/fixtures/consumer-app.ts as a child process and reads what it handled.
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Runs test/fixtures/consumer-app.ts as a child process with @romeways/testing's no-loss kit,
+// and reads what it handled.
 import { fileURLToPath } from "node:url";
 import { migrate } from "@romeways/connector-postgres";
-import { readFinishedLines } from "@romeways/testing";
+import {
+  type ConsumerProcess,
+  countHandled,
+  handledFile as kitHandledFile,
+  readHandled as kitReadHandled,
+  noLossEnv,
+  startConsumerProcess as startKitProcess,
+} from "@romeways/testing";
 import { onTestFinished } from "vitest";
 import { databaseUrl, testPool } from "./postgres-test-kit.js";
 
 const fixture = fileURLToPath(new URL("./fixtures/consumer-app.ts", import.meta.url));
+
+export { type ConsumerProcess, countHandled };
 
 export interface HandledRecord {
   /** The payload the test enqueued. */
@@ -20,19 +25,9 @@ export interface HandledRecord {
   pid: number;
 }
 
-export interface ConsumerProcess {
-  readonly child: ChildProcess;
-  /** Resolves once the app's start() resolved. */
-  readonly ready: Promise<void>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
 /** A fresh file for the handled records of one test, removed when the test ends. */
 export function handledFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), "romeways-postgres-handled-"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, "handled.txt");
+  return kitHandledFile(onTestFinished);
 }
 
 /** Enqueues `count` messages "id-0" ... in one statement. */
@@ -45,53 +40,37 @@ export async function enqueueMany(queue: string, count: number): Promise<void> {
   );
 }
 
+export interface ConsumerEnv {
+  MAX_CHUNK_SIZE?: string;
+  VISIBILITY_TIMEOUT_MS?: string;
+  HANDLER_DELAY_MS?: string;
+  HANDLER_SPREAD_MS?: string;
+  WORKERS?: string;
+}
+
 /** Starts the consumer app on `queue`; killed with SIGKILL if still running at the end. */
 export function startConsumerProcess(
   queue: string,
   file: string,
-  env: Record<string, string> = {},
+  { HANDLER_DELAY_MS, HANDLER_SPREAD_MS, WORKERS, ...env }: ConsumerEnv = {},
 ): ConsumerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(), QUEUE: queue, HANDLED_FILE: file, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+  const kitEnv: Record<string, string> = {};
+  if (HANDLER_DELAY_MS !== undefined) kitEnv[noLossEnv.handlerDelayMs] = HANDLER_DELAY_MS;
+  if (HANDLER_SPREAD_MS !== undefined) kitEnv[noLossEnv.handlerSpreadMs] = HANDLER_SPREAD_MS;
+  if (WORKERS !== undefined) kitEnv[noLossEnv.workers] = WORKERS;
+  return startKitProcess({
+    entry: fixture,
+    handledFile: file,
+    env: {
+      DATABASE_URL: databaseUrl(),
+      QUEUE: queue,
+      ...(env as Record<string, string>),
+      ...kitEnv,
+    },
+    cleanup: onTestFinished,
   });
-  let stdout = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  const exited = once(child, "exit").then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", () => {
-      if (stdout.includes("ready\n")) resolve();
-    });
-    void exited.then(({ code, signal }) =>
-      reject(new Error(`consumer exited before it was ready (${signal ?? code}): ${stdout}`)),
-    );
-  });
-  onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await exited;
-    }
-  });
-  return { child, ready, exited, output: () => stdout };
 }
 
 export function readHandled(file: string): HandledRecord[] {
-  return readFinishedLines(file).map((line) => {
-    const [id, row, pid] = line.split(" ") as [string, string, string];
-    return { id, row, pid: Number(pid) };
-  });
-}
-
-/** How many different messages were handled, and how many handlings were repeats. */
-export function countHandled(records: readonly HandledRecord[]): {
-  distinct: number;
-  duplicates: number;
-} {
-  const distinct = new Set(records.map((record) => record.id)).size;
-  return { distinct, duplicates: records.length - distinct };
+  return kitReadHandled(file).map(({ id, pid, extra }) => ({ id, row: extra[0] ?? "", pid }));
 }
