@@ -21,17 +21,18 @@ export const apiCode = (error: unknown): number | undefined =>
   error instanceof JetStreamApiError ? error.code : undefined;
 
 /**
- * Creates the queue's stream unless it exists. Another stream that already captures the
- * subject (one stream for `orders.>`, say) is used instead: JetStream routes by subject.
+ * Creates the queue's stream unless it exists, and returns the name of the stream that holds
+ * the subject: another stream that already captures it (one stream for `orders.>`, say) is
+ * used instead, since JetStream routes by subject.
  */
 export async function ensureStream(
   jsm: JetStreamManager,
   { stream, subject }: Destination,
   options: NatsStreamOptions = {},
-): Promise<void> {
+): Promise<string> {
   try {
     await jsm.streams.info(stream);
-    return;
+    return stream;
   } catch (error) {
     if (apiCode(error) !== streamNotFound) throw error;
   }
@@ -49,8 +50,10 @@ export async function ensureStream(
   } catch (error) {
     // Made by another instance meanwhile, or the subject is another stream's.
     const code = apiCode(error);
-    if (code !== streamNameInUse && code !== subjectsOverlap) throw error;
+    if (code === subjectsOverlap) return await jsm.streams.find(subject);
+    if (code !== streamNameInUse) throw error;
   }
+  return stream;
 }
 
 /**

@@ -75,7 +75,8 @@ export class NatsQueueConnector implements Connector {
     const settings = resolveConsumerSettings(this.queueConfig, this.queueName);
     this.stopped = false;
     try {
-      await this.declare(await this.link.open(), settings);
+      // The stream may be another one that captures the subject (one for `orders.>`).
+      settings.stream = await this.declare(await this.link.open(), settings);
     } catch (error) {
       await this.link.close();
       throw new RomewaysError(
@@ -89,13 +90,15 @@ export class NatsQueueConnector implements Connector {
   }
 
   /** Makes (or, with `declare: false`, looks for) the stream and the durable consumer. */
-  private async declare(nc: NatsConnection, settings: ConsumerSettings): Promise<void> {
+  private async declare(nc: NatsConnection, settings: ConsumerSettings): Promise<string> {
     const jsm = await jetstreamManager(nc);
-    if (this.connectorConfig.declare === false) await expectConsumer(jsm, settings);
-    else {
-      await this.ensureStream(jsm);
-      await ensureConsumer(jsm, settings);
+    if (this.connectorConfig.declare === false) {
+      await expectConsumer(jsm, settings);
+      return settings.stream;
     }
+    const stream = await this.ensureStream(jsm);
+    await ensureConsumer(jsm, { ...settings, stream });
+    return stream;
   }
 
   /**
@@ -121,7 +124,7 @@ export class NatsQueueConnector implements Connector {
       try {
         // The stream or consumer was gone (deleted, a memory stream lost in a restart): make
         // them again before pulling, after the failed poll core reported.
-        if (this.lostConsumer) await this.declare(nc, settings);
+        if (this.lostConsumer) settings.stream = await this.declare(nc, settings);
         this.lostConsumer = false;
         return await this.pullChunk(nc, settings, maxChunkSize, signal);
       } catch (error) {
@@ -267,7 +270,9 @@ export class NatsQueueConnector implements Connector {
     if (this.connectorConfig.declare !== false) {
       const nc = await this.link.open();
       this.streamReady ??= jetstreamManager(nc)
-        .then((jsm) => this.ensureStream(jsm))
+        .then(async (jsm) => {
+          await this.ensureStream(jsm);
+        })
         .catch((error: unknown) => {
           this.streamReady = undefined;
           throw error;
@@ -277,7 +282,7 @@ export class NatsQueueConnector implements Connector {
     return this.js;
   }
 
-  private ensureStream(jsm: JetStreamManager): Promise<void> {
+  private ensureStream(jsm: JetStreamManager): Promise<string> {
     return ensureStream(jsm, this.destination, this.connectorConfig.stream);
   }
 
