@@ -77,6 +77,7 @@ export class ConsumerLoop {
       signal: this.signal,
       listeners: () => this.listeners(),
       finish: (raw) => this.acks.finish(raw),
+      deadLetterQueue: config.deadLetterQueue,
     });
     const { scheduling } = config;
     this.held = new HeldMessages(scheduling.maxHeldMessages);

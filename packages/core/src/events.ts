@@ -27,7 +27,9 @@ export type DeadLetterReason =
   | "timeout"
   | "invalid"
   /** Worker processes holding it crashed `maxWorkerCrashes` times. */
-  | "crashed";
+  | "crashed"
+  /** Its resend was refused for good by the broker (over the size limit, an unknown topic). */
+  | "send-failed";
 
 /** Where a connector call failed; `background`: reported by the connector through its context. */
 export type ConnectorPhase =

@@ -1,8 +1,9 @@
 import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
+import { deadLetterOf } from "./dead-letter.js";
 import type { DeliveredMessage } from "./delivered-message.js";
-import { errorFields, toError } from "./errors/index.js";
+import { errorFields, RomewaysError, toError } from "./errors/index.js";
 import type { QueueRef, RomewaysEmitter } from "./events.js";
 import { type Instrumentation, instrumentSend } from "./instrumentation.js";
 import type { Listening } from "./listening.js";
@@ -30,7 +31,28 @@ export interface SettlerOptions {
   instrumentation?: Instrumentation | undefined;
   /** The message's outcome is final: it may be acknowledged. */
   finish(raw: RawMessage): void;
+  /** The queue's `deadLetterQueue`: where a resend the broker refuses for good goes instead. */
+  deadLetterQueue?: string | undefined;
 }
+
+/** Attempts at a publish the broker refuses for good (see `refusedForGood`) before giving up. */
+const permanentFailureAttempts = 3;
+
+/**
+ * The broker will refuse this publish however often it is tried (a message over the topic's
+ * size limit, an unknown topic, no authorization). Clients mark such errors with an own
+ * `retriable: false` (kafkajs does; connectors may too); anything else may pass and is retried.
+ */
+function refusedForGood(error: unknown): boolean {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    Object.hasOwn(error, "retriable") &&
+    (error as { retriable: unknown }).retriable === false
+  );
+}
+
+type PublishResult = { sent: true } | { sent: false; refused?: Error };
 
 /**
  * The one place an outcome takes effect: publish what it publishes (retried until it lands or
@@ -133,7 +155,44 @@ export class OutcomeSettler {
         message,
       );
     }
-    if (await this.publish(target, published)) this.final(message, outcome, durationMs);
+    const result = await this.publish(target, published);
+    if (result.sent) return this.final(message, outcome, durationMs);
+    // Stopping: left unacknowledged, delivered again. Refused for good: it must not block the queue.
+    if (result.refused !== undefined)
+      await this.insteadOfRefused(message, outcome, result.refused, durationMs);
+  }
+
+  /**
+   * A resend or dead letter the broker refuses for good takes the failure path instead: a refused
+   * resend is dead-lettered (reason `send-failed`) where the queue has a dead-letter queue, and
+   * failed otherwise; a refused dead letter fails.
+   */
+  private async insteadOfRefused(
+    message: DeliveredMessage,
+    outcome: Outcome,
+    refused: Error,
+    durationMs: number,
+  ): Promise<void> {
+    const { deadLetter, deadLetterQueue, ref, clock } = this.options;
+    const what = outcome.outcome === "resent" ? "resend" : "dead letter";
+    const error = new RomewaysError(
+      "ROMEWAYS_SEND_REFUSED",
+      `the broker refused the ${what} of this message for good: ${errorFields(refused).message}`,
+      { cause: refused },
+    );
+    if (outcome.outcome === "resent" && deadLetter !== undefined && deadLetterQueue !== undefined) {
+      const nowMs = clock.epochNow?.() ?? Date.now();
+      const dead = deadLetterOf(message, ref.queueName, "send-failed", error, nowMs);
+      const instead: Outcome = {
+        outcome: "dead-lettered",
+        error,
+        reason: "send-failed",
+        deadLetterQueue,
+        deadLetter: dead,
+      };
+      return this.publishThen(deadLetter, dead, message, instead, durationMs);
+    }
+    this.final(message, { outcome: "failed", error }, durationMs);
   }
 
   private final(message: DeliveredMessage, outcome: Outcome, durationMs: number): void {
@@ -196,17 +255,25 @@ export class OutcomeSettler {
     this.options.finish(message.raw);
   }
 
-  /** Publishes until it succeeds; gives up only when stopping, leaving the message unacknowledged. */
-  private async publish(target: Connector, message: RawMessage): Promise<boolean> {
+  /**
+   * Publishes until it succeeds, with backoff. Gives up when stopping (the message stays
+   * unacknowledged) and after a few attempts the broker refuses for good.
+   */
+  private async publish(target: Connector, message: RawMessage): Promise<PublishResult> {
+    const { signal, clock, ref } = this.options;
+    let refusals = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         await target.sendMessage(message);
-        return true;
+        return { sent: true };
       } catch (error) {
-        reportConnectorError(this.options, this.options.ref, "send", error);
-        if (this.options.signal.aborted) return false;
-        await this.options.clock.sleep(retryDelayMs(attempt), this.options.signal);
-        if (this.options.signal.aborted) return false;
+        reportConnectorError(this.options, ref, "send", error);
+        if (refusedForGood(error) && ++refusals >= permanentFailureAttempts) {
+          return { sent: false, refused: toError(error) };
+        }
+        if (signal.aborted) return { sent: false };
+        await clock.sleep(retryDelayMs(attempt), signal);
+        if (signal.aborted) return { sent: false };
       }
     }
   }
