@@ -163,7 +163,8 @@ export class NatsQueueConnector implements Connector {
     options: { batch: number; noWait?: boolean; expiresMs?: number },
     signal?: AbortSignal,
   ): Promise<NatsRawMessage[]> {
-    if (signal?.aborted) return [];
+    // stop() ended the pull before: no new one may take messages for a stopped instance.
+    if (this.stopped || signal?.aborted) return [];
     const request = new PullRequest(nc, {
       stream: settings.stream,
       group: settings.group,
