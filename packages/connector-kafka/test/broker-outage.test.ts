@@ -103,12 +103,14 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
     },
   );
   const committedBefore = await committed(topic);
-  const atOutage = readHandled(file);
   const haltStartedAt = Date.now();
   const halting = broker.halt();
-  const mayRepeat = uncommitted(atOutage, committedBefore);
   await halting;
   const haltedAt = Date.now();
+  // What was handled until the broker exited (its controlled shutdown takes seconds, commits
+  // stop early in it) and was not committed when the halt began may be handled again.
+  const atOutage = readHandled(file);
+  const mayRepeat = uncommitted(atOutage, committedBefore);
   await new Promise((resolve) => setTimeout(resolve, outageMs));
   const handledDuringOutage = readHandled(file).length - atOutage.length;
   const resumeStartedAt = Date.now();
@@ -154,15 +156,17 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
     const logged = lines.filter((line) => line.startsWith("log ") || line.startsWith("error "));
     console.log(`[kafka] log lines at info and above:\n${logged.join("\n")}`);
   }
-  // Once per outage and process: each worker holds its own connection.
-  expect(errorsAt.length).toBeGreaterThanOrEqual(1);
-  expect(errorsAt.length).toBeLessThanOrEqual(workers ?? 1);
-  expect(Math.min(...errorsAt) - haltedAt).toBeLessThanOrEqual(5_000);
-  expect(Math.min(...errorsAt)).toBeLessThan(resumeStartedAt);
-  expect(reconnected.length).toBe(errorsAt.length);
+
   expect(distinct).toBe(messageCount);
   expect(beyond).toEqual([]);
   expect(duplicates).toBeLessThanOrEqual(mayRepeat.length);
+  // Each process holds its own connection and reports its own outage; one may see the broker
+  // answer once more early in its controlled shutdown (reconnected), then lose it for good.
+  expect(errorsAt.length).toBeGreaterThanOrEqual(1);
+  expect(errorsAt.length).toBeLessThanOrEqual(2 * (workers ?? 1));
+  expect(Math.min(...errorsAt) - haltedAt).toBeLessThanOrEqual(5_000);
+  expect(Math.min(...errorsAt)).toBeLessThan(resumeStartedAt);
+  expect(reconnected.length).toBe(errorsAt.length);
 }
 
 describe("a broker outage costs no more than what was handled and not yet committed", () => {

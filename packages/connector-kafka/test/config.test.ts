@@ -29,6 +29,25 @@ function configErrorOf(action: () => unknown): ConfigError {
 }
 
 describe("Kafka connector config", () => {
+  test("kafkaLogLevel, createTopics, stopTimeoutMs and maxBytesInFlight are checked, naming the field", () => {
+    const bad: [Partial<KafkaConnectorConfig>, string][] = [
+      [{ kafkaLogLevel: "loud" as never }, "kafkaLogLevel"],
+      [{ createTopics: "yes" as never }, "createTopics"],
+      [{ createTopics: { partitions: 0 } }, "createTopics"],
+      [{ createTopics: { partition: 3 } as never }, "createTopics"],
+    ];
+    for (const [config, field] of bad) expect(configErrorOf(build(config)).field).toBe(field);
+    expect(build({ kafkaLogLevel: "debug", createTopics: { partitions: 3 } })).not.toThrow();
+    for (const field of ["stopTimeoutMs", "maxBytesInFlight"]) {
+      const error = configErrorOf(() =>
+        resolveConsumerSettings({ ...queue, [field]: 0 }, "payments.done"),
+      );
+      expect(error.field).toBe(field);
+    }
+    const settings = resolveConsumerSettings(queue, "payments.done");
+    expect([settings.stopTimeoutMs, settings.maxBytesInFlight]).toEqual([3_000, 64 * 1024 * 1024]);
+  });
+
   test("commitIntervalMs defaults to 1000 ms, and 0 (commit whenever possible) is allowed", () => {
     expect(resolveConsumerSettings(queue, "payments.done").commitIntervalMs).toBe(1_000);
     const eager = resolveConsumerSettings({ ...queue, commitIntervalMs: 0 }, "payments.done");
