@@ -101,5 +101,7 @@ export function instrumentSend(
   if (instrumentation?.sending === undefined) return;
   const headers: Record<string, string> = { ...message.headers };
   message.headers = headers;
-  instrumentation.sending({ ...destination, kind, headers, source });
+  // Fields spelt out: `{ ...destination, more }` costs microseconds a call on Node 20.
+  const { connectorName, queueName } = destination;
+  instrumentation.sending({ connectorName, queueName, kind, headers, source });
 }

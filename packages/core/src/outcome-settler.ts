@@ -146,7 +146,9 @@ export class OutcomeSettler {
     const { instrumentation, ref } = this.options;
     if (instrumentation !== undefined) {
       const dead = outcome.outcome === "dead-lettered";
-      const destination = dead ? { ...ref, queueName: outcome.deadLetterQueue } : ref;
+      const destination = dead
+        ? { connectorName: ref.connectorName, queueName: outcome.deadLetterQueue }
+        : ref;
       instrumentSend(
         instrumentation,
         published,

@@ -1,5 +1,4 @@
 import {
-  type Attributes,
   type Context,
   context,
   type Link,
@@ -19,11 +18,7 @@ import type {
   QueueRef,
   RawMessage,
 } from "@romeways/core";
-import {
-  attributeNames,
-  type MessagingAttributes,
-  positionAttributes,
-} from "./messaging-attributes.js";
+import { attributeNames, type MessagingAttributes, setPosition } from "./messaging-attributes.js";
 import { type Headers, headerGetter, headerSetter } from "./trace-context.js";
 
 /**
@@ -46,17 +41,11 @@ export class MessageSpans {
   /** The handler, run with its message's span active (so what it publishes joins the trace). */
   wrapHandler(handler: Handler, ref: QueueRef): Handler {
     const name = `process ${ref.queueName}`;
+    const attributes = this.attributes.withOperation(ref, "process", "process");
     return (message) => {
-      const parent = this.extract(message.raw);
+      const { raw } = message;
+      const parent = this.extract(raw);
       const creation = trace.getSpanContext(parent);
-      const attributes: Attributes = {
-        ...this.attributes.of(ref),
-        [attributeNames.operationType]: "process",
-        [attributeNames.operationName]: "process",
-        [attributeNames.bodySize]: message.raw.body?.byteLength ?? 0,
-        [attributeNames.resendTimes]: message.rwResendTimes,
-      };
-      positionAttributes(message.raw, attributes);
       const span = this.tracer.startSpan(
         name,
         {
@@ -66,6 +55,12 @@ export class MessageSpans {
         },
         parent,
       );
+      // Unsampled (or no SDK): the counter is not decoded for nothing.
+      if (span.isRecording()) {
+        span.setAttribute(attributeNames.bodySize, raw.body?.byteLength ?? 0);
+        span.setAttribute(attributeNames.resendTimes, message.rwResendTimes);
+        setPosition(raw, span);
+      }
       this.open.set(message, span);
       return context.with(trace.setSpan(parent, span), handler, undefined, message);
     };
@@ -78,22 +73,17 @@ export class MessageSpans {
       const creation = trace.getSpanContext(this.extract(raw));
       if (creation !== undefined) links.push({ context: creation });
     }
-    this.tracer
-      .startSpan(
-        `receive ${ref.queueName}`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            ...this.attributes.of(ref),
-            [attributeNames.operationType]: "receive",
-            [attributeNames.operationName]: "receive",
-            [attributeNames.batchCount]: chunk.length,
-          },
-          links,
-        },
-        ROOT_CONTEXT,
-      )
-      .end();
+    const span = this.tracer.startSpan(
+      `receive ${ref.queueName}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: this.attributes.withOperation(ref, "receive", "receive"),
+        links,
+      },
+      ROOT_CONTEXT,
+    );
+    span.setAttribute(attributeNames.batchCount, chunk.length);
+    span.end();
   }
 
   /**
@@ -111,11 +101,7 @@ export class MessageSpans {
       `create ${outgoing.queueName}`,
       {
         kind: SpanKind.PRODUCER,
-        attributes: {
-          ...this.attributes.of(outgoing),
-          [attributeNames.operationType]: "create",
-          [attributeNames.operationName]: outgoing.kind,
-        },
+        attributes: this.attributes.withOperation(outgoing, "create", outgoing.kind),
       },
       parent,
     );

@@ -22,13 +22,16 @@ export const attributeNames = {
 
 /**
  * Where a connector's raw messages say where they sit (the Kafka connector's `partition` and
- * `offset`): the conventions' partition id and offset, added to a message's span.
+ * `offset`): the conventions' partition id and offset, set on a message's span.
  */
-export function positionAttributes(raw: object, into: Attributes): void {
+export function setPosition(
+  raw: object,
+  span: { setAttribute(key: string, value: string | number): unknown },
+): void {
   const { partition, offset } = raw as { partition?: unknown; offset?: unknown };
-  if (typeof partition === "number") into[attributeNames.partition] = String(partition);
+  if (typeof partition === "number") span.setAttribute(attributeNames.partition, String(partition));
   if (typeof offset === "string" && /^\d+$/.test(offset)) {
-    into[attributeNames.kafkaOffset] = Number(offset);
+    span.setAttribute(attributeNames.kafkaOffset, Number(offset));
   }
 }
 
@@ -52,6 +55,24 @@ export class MessagingAttributes {
     private readonly app: Romeways,
     private readonly systems: Readonly<Record<string, string>> = {},
   ) {}
+
+  /**
+   * The queue's attributes with `messaging.operation.type` and `.name`, one frozen object per
+   * combination: building `{ ...attributes, more }` per message costs microseconds on Node 20.
+   */
+  withOperation(ref: QueueRef, type: string, name: string): Attributes {
+    const id = `${ref.connectorName}\u0000${ref.queueName}\u0000${type}\u0000${name}`;
+    let attributes = this.cache.get(id);
+    if (attributes === undefined) {
+      attributes = Object.freeze({
+        ...this.of(ref),
+        [attributeNames.operationType]: type,
+        [attributeNames.operationName]: name,
+      });
+      this.cache.set(id, attributes);
+    }
+    return attributes;
+  }
 
   of(ref: QueueRef): Attributes {
     const id = `${ref.connectorName}\u0000${ref.queueName}`;

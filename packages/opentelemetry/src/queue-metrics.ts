@@ -108,7 +108,10 @@ export class QueueMetrics {
     this.consumed.add(1, attributes);
     if (outcome.outcome === "resent") this.sent.add(1, this.sentAttributes(event, "resend"));
     if (outcome.outcome === "dead-lettered") {
-      const destination = { ...event, queueName: outcome.deadLetterQueue };
+      const destination = {
+        connectorName: event.connectorName,
+        queueName: outcome.deadLetterQueue,
+      };
       this.sent.add(1, this.sentAttributes(destination, "dead-letter"));
     }
     if (event.message !== undefined) {
@@ -165,17 +168,7 @@ export class QueueMetrics {
     ref: QueueRef,
     operation: "publish" | "resend" | "dead-letter",
   ): Attributes {
-    const id = `${ref.connectorName}\u0000${ref.queueName}\u0000sent\u0000${operation}`;
-    let attributes = this.outcomeAttributes.get(id);
-    if (attributes === undefined) {
-      attributes = Object.freeze({
-        ...this.attributes.of(ref),
-        [attributeNames.operationType]: "send",
-        [attributeNames.operationName]: operation,
-      });
-      this.outcomeAttributes.set(id, attributes);
-    }
-    return attributes;
+    return this.attributes.withOperation(ref, "send", operation);
   }
 
   private attributesOf(ref: QueueRef, outcome: Outcome): Attributes {
