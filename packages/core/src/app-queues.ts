@@ -1,3 +1,4 @@
+import type { Connector } from "./connector.js";
 import {
   type ConnectorContext,
   connectionStateOf,
@@ -11,6 +12,7 @@ import {
   type QueueDeps,
   type RunningQueue,
 } from "./running-queue.js";
+import { CrashGuard } from "./workers/crash-guard.js";
 import { RemoteConnector } from "./workers/remote-connector.js";
 import { Supervisor } from "./workers/supervisor.js";
 import type { WorkerChannel } from "./workers/worker-channel.js";
@@ -28,13 +30,27 @@ export function buildQueues(
 ): RunningQueue[] {
   const { connector: Connector, config: connectorConfig, connectorName } = registration;
   const connections = new Map<string, ConnectorContext>();
+  /** In a worker: each consumer's dead-letter instance, for its crash guard. */
+  const deadLetters = new Map<string, { connector?: Connector }>();
   const makeConnector: ConnectorFactory =
     channel !== undefined && Connector.hostedInParent === true
       ? (_config, queueName, role) => new RemoteConnector(channel.callParent, queueName, role)
       : (queueConfig, queueName, role) => {
           const context = createConnectorContext(deps, { connectorName, queueName });
-          if (role === "consumer") connections.set(queueName, context);
-          return new Connector(connectorConfig, queueConfig, queueName, context);
+          const connector = new Connector(connectorConfig, queueConfig, queueName, context);
+          if (role !== "consumer") return connector;
+          connections.set(queueName, context);
+          if (channel === undefined) return connector;
+          const holder: { connector?: Connector } = {};
+          deadLetters.set(queueName, holder);
+          return new CrashGuard(connector, {
+            ref: { connectorName, queueName },
+            config: queueConfig,
+            channel,
+            deadLetter: () => holder.connector,
+            events: deps.events,
+            logger: deps.logger,
+          });
         };
   return consumers
     .filter((consumer) => consumer.config.connectorName === connectorName)
@@ -42,6 +58,9 @@ export function buildQueues(
       const queue = buildRunningQueue(queueName, config, handler, makeConnector, deps);
       const context = connections.get(queueName);
       if (context !== undefined) queue.connection = connectionStateOf(context);
+      const holder = deadLetters.get(queueName);
+      if (holder !== undefined && queue.deadLetter !== undefined)
+        holder.connector = queue.deadLetter;
       return queue;
     });
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RomewaysHealth } from "@romeways/core";
 import { afterEach, describe, expect, test } from "vitest";
@@ -140,5 +143,28 @@ describe("health of an app with worker processes (real child processes)", () => 
     expect(ops.lines.filter(handled).map((l) => l.handled)).not.toContain("poison");
     ops.child.kill("SIGTERM");
     await ops.exited;
+  });
+
+  test("the same for a connector each worker reaches itself (no state in the parent, as Kafka)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "romeways-crashes-"));
+    try {
+      const ops = runOps(
+        [
+          "--import",
+          "tsx",
+          fileURLToPath(new URL("./fixtures/folder-crash-app.ts", import.meta.url)),
+        ],
+        { DIR: dir, MESSAGES: "5" },
+      );
+      const [dead] = await ops.waitFor(event("dead-lettered"));
+      expect(dead).toMatchObject({ payload: "poison", reason: "crashed" });
+      expect(ops.lines.filter(event("worker:exited"))).toHaveLength(3);
+      const handledPayloads = (await ops.waitFor(handled, 5)).map((l) => l.handled);
+      expect(handledPayloads.sort()).toEqual(["0", "1", "2", "3", "4"]);
+      ops.child.kill("SIGTERM");
+      await ops.exited;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,13 +34,19 @@ export type WorkerToParent =
   | { type: "event"; name: RomewaysEventName; payload: unknown }
   | { type: "call"; id: number; call: HostCall | PublishCall }
   | { type: "abort-call"; id: number }
-  | { type: "health-report"; id: number; queues: QueueHealth[] };
+  | { type: "health-report"; id: number; queues: QueueHealth[] }
+  /** The worker took these messages (identities) of a connector it reaches itself... */
+  | { type: "held"; queueName: string; ids: string[] }
+  /** ...and acknowledged these. */
+  | { type: "released"; queueName: string; ids: string[] };
 
 /** Parent → worker. */
 export type ParentToWorker =
   | { type: "stop" }
   | { type: "subscribe"; events: RomewaysEventName[] }
   | { type: "health-request"; id: number }
+  /** Messages that crashed `maxWorkerCrashes` workers: settle them, never handle them. */
+  | { type: "poison"; queueName: string; ids: string[] }
   | { type: "call-result"; id: number; ok: true; value: unknown }
   | { type: "call-result"; id: number; ok: false; error: SerializedError };
 

@@ -12,6 +12,7 @@ import type { PublishCall } from "../producer/publish-call.js";
 import { ConnectorHost, type HostedRegistration } from "./connector-host.js";
 import { CrashedMessages } from "./crashed-messages.js";
 import { HealthRequests } from "./health-requests.js";
+import { HeldByWorkers } from "./held-by-workers.js";
 import {
   eventFromWire,
   forwardableEvents,
@@ -20,7 +21,12 @@ import {
   serializeError,
   type WorkerToParent,
 } from "./ipc-messages.js";
-import { workerEnvKey, workerEventsEnvKey, workerMarker } from "./worker-env.js";
+import {
+  workerEnvKey,
+  workerEventsEnvKey,
+  workerMarker,
+  workerPoisonEnvKey,
+} from "./worker-env.js";
 
 export interface SupervisorOptions {
   registration: HostedRegistration & {
@@ -68,6 +74,8 @@ export class Supervisor {
   private readonly healthRequests = new HealthRequests();
   /** Crash counts of the messages workers held, for connectors hosted in the parent. */
   private readonly crashed: CrashedMessages;
+  /** What workers hold of connectors they reach themselves, and the crashes it went through. */
+  private readonly heldByWorkers: HeldByWorkers;
 
   constructor(private readonly options: SupervisorOptions) {
     this.slots = Array.from({ length: options.registration.workers }, (_, index) => ({
@@ -81,6 +89,7 @@ export class Supervisor {
       restartTimer: undefined,
     }));
     this.crashed = new CrashedMessages(options);
+    this.heldByWorkers = new HeldByWorkers(options.registration.maxWorkerCrashes);
   }
 
   /** Each worker's state and the queues it runs (asked over IPC, bounded by `timeoutMs`). */
@@ -168,6 +177,7 @@ export class Supervisor {
           workerIndex: slot.index,
         }),
         [workerEventsEnvKey]: this.subscribed.join(","),
+        [workerPoisonEnvKey]: JSON.stringify(this.heldByWorkers.poisonByQueue()),
       },
       serialization: "advanced",
       stdio: ["inherit", "inherit", "inherit", "ipc"],
@@ -245,6 +255,12 @@ export class Supervisor {
           case "health-report":
             this.healthRequests.answer(message.id, message.queues);
             return;
+          case "held":
+            this.heldByWorkers.took(slot.index, message.queueName, message.ids);
+            return;
+          case "released":
+            this.heldByWorkers.released(slot.index, message.queueName, message.ids);
+            return;
         }
       });
       // "close" comes after the IPC channel drained, so a start-failed report is read first.
@@ -252,6 +268,8 @@ export class Supervisor {
         const unexpected = this.running;
         // What it held is delivered again: count the crash against each of those messages.
         if (unexpected && host !== undefined) this.crashed.record(host.heldMessages());
+        if (unexpected) this.declarePoison(this.heldByWorkers.crashed(slot.index));
+        else this.heldByWorkers.exited(slot.index);
         void host?.close();
         slot.state = unexpected ? "restarting" : "exited";
         const how = signal === null ? `code ${code}` : `signal ${signal}`;
@@ -307,6 +325,18 @@ export class Supervisor {
         );
       });
     }, delayMs);
+  }
+
+  /** Tells every worker which messages not to handle again; later spawns get it at start. */
+  private declarePoison(fresh: Map<string, string[]>): void {
+    for (const [queueName, ids] of fresh) {
+      this.options.logger.warn(
+        { connectorName: this.options.registration.connectorName, queueName, messages: ids.length },
+        `${ids.length} message(s) of queue "${queueName}" crashed ${this.options.registration.maxWorkerCrashes} worker(s): they will be dead-lettered with reason crashed`,
+      );
+      for (const slot of this.slots)
+        if (slot.child !== undefined) send(slot.child, { type: "poison", queueName, ids });
+    }
   }
 
   private updateSubscriptions(): void {

@@ -9,7 +9,7 @@ import {
   reviveError,
   type WorkerToParent,
 } from "./ipc-messages.js";
-import { workerEventsEnvKey } from "./worker-env.js";
+import { workerEventsEnvKey, workerPoisonEnvKey } from "./worker-env.js";
 
 interface PendingCall {
   resolve: (value: unknown) => void;
@@ -25,6 +25,7 @@ export class WorkerChannel {
   private readonly pending = new Map<number, PendingCall>();
   private readonly forwarders = new Map<RomewaysEventName, (payload: unknown) => void>();
   private nextCallId = 1;
+  private readonly poison = new Map<string, Set<string>>();
   /** This worker's queues, for the parent's `health()`; set by the worker's app. */
   healthOf: (() => QueueHealth[]) | undefined;
 
@@ -33,6 +34,7 @@ export class WorkerChannel {
     private readonly stopWorker: () => Promise<void>,
   ) {
     process.on("message", (message: ParentToWorker) => this.receive(message));
+    this.addPoison(JSON.parse(process.env[workerPoisonEnvKey] ?? "{}") as Record<string, string[]>);
     const initial = process.env[workerEventsEnvKey];
     if (initial !== undefined && initial.length > 0) {
       this.subscribe(initial.split(",") as RomewaysEventName[]);
@@ -89,6 +91,9 @@ export class WorkerChannel {
       case "subscribe":
         this.subscribe(message.events);
         return;
+      case "poison":
+        this.addPoison({ [message.queueName]: message.ids });
+        return;
       case "health-request":
         this.send({ type: "health-report", id: message.id, queues: this.healthOf?.() ?? [] });
         return;
@@ -99,6 +104,22 @@ export class WorkerChannel {
         else call?.reject(reviveError(message.error));
         return;
       }
+    }
+  }
+
+  /** Whether the parent declared this message of `queueName` poison. */
+  isPoison(queueName: string, identity: string): boolean {
+    return this.poison.get(queueName)?.has(identity) === true;
+  }
+
+  private addPoison(byQueue: Record<string, string[]>): void {
+    for (const [queueName, ids] of Object.entries(byQueue)) {
+      let set = this.poison.get(queueName);
+      if (set === undefined) {
+        set = new Set();
+        this.poison.set(queueName, set);
+      }
+      for (const id of ids) set.add(id);
     }
   }
 

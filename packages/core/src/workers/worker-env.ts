@@ -7,6 +7,9 @@ export const workerEnvKey = "ROMEWAYS_WORKER";
  */
 export const workerEventsEnvKey = "ROMEWAYS_WORKER_EVENTS";
 
+/** The messages that crashed `maxWorkerCrashes` workers, JSON `{ queueName: identity[] }`. */
+export const workerPoisonEnvKey = "ROMEWAYS_WORKER_POISON";
+
 export interface WorkerIdentity {
   connectorName: string;
   workerIndex: number;
