@@ -35,11 +35,25 @@ export class KafkaBench {
 
   async createTopic(partitions: number): Promise<BenchTopic> {
     const topic = `romeways-bench-${randomUUID().slice(0, 8)}`;
-    await this.requireAdmin().createTopics({
-      waitForLeaders: true,
+    const admin = this.requireAdmin();
+    // kafkajs's own wait for leaders can fail on a busy broker ("does not host this
+    // topic-partition") while the topic is being created: create, then wait ourselves.
+    await admin.createTopics({
+      waitForLeaders: false,
       topics: [{ topic, numPartitions: partitions }],
     });
     this.topics.push(topic);
+    for (let attempt = 0; ; attempt++) {
+      const ready = await admin.fetchTopicMetadata({ topics: [topic] }).then(
+        ({ topics }) =>
+          topics[0]?.partitions.length === partitions &&
+          topics[0].partitions.every((p) => p.leader >= 0),
+        () => false,
+      );
+      if (ready) break;
+      if (attempt >= 100) throw new Error(`topic ${topic} has no leaders after 100 tries`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     return { topic, groupId: `${topic}-group` };
   }
 
