@@ -1,3 +1,5 @@
+/** The Standard Schema interface `schema` takes (from `@standard-schema/spec`). */
+export type { StandardSchemaV1 } from "@standard-schema/spec";
 export { type Clock, systemClock } from "./clock.js";
 export {
   type ConnectorConfigSpec,

@@ -2,9 +2,9 @@ import type { KafkaRawMessage } from "@romeways/connector-kafka";
 import "@romeways/connector-kafka";
 import type { RedisRawMessage } from "@romeways/connector-redis";
 import "@romeways/connector-redis";
-import { ConfigError, createRomeways } from "@romeways/core";
-import { createTestHarness, FakeConnector, type TestHarness } from "@romeways/testing";
-import { describe, expect, test } from "vitest";
+import { ConfigError, createRomeways, type StandardSchemaV1 } from "@romeways/core";
+import { createTestHarness, FakeConnector, type TestHarness, testHandler } from "@romeways/testing";
+import { describe, expect, expectTypeOf, test } from "vitest";
 
 async function harnessError(start: () => Promise<TestHarness>): Promise<ConfigError> {
   const result = await start().then(
@@ -138,5 +138,29 @@ describe("the harness checks what production checks", () => {
       await harness.settled();
     }
     expect(stopped).toBe(true);
+  });
+
+  test("testHandler types message.data by the schema, and an invalid payload fails", async () => {
+    const positive: StandardSchemaV1<unknown, number> = {
+      "~standard": {
+        version: 1,
+        vendor: "test",
+        validate: (value) =>
+          typeof value === "number" && value > 0
+            ? { value }
+            : { issues: [{ message: "expected a positive number" }] },
+      },
+    };
+    const seen: number[] = [];
+    const outcomes = await testHandler(
+      (message) => {
+        expectTypeOf(message.data).toEqualTypeOf<number>();
+        seen.push(message.data);
+      },
+      ["2", "-1"],
+      { schema: positive },
+    );
+    expect(seen).toEqual([2]);
+    expect(outcomes.map((o) => o.outcome)).toEqual(["handled", "failed"]);
   });
 });
