@@ -20,6 +20,7 @@ import {
 } from "./config.js";
 import { deliveredForm, publishedForm, routingKeyOf } from "./message-properties.js";
 import { Reconnection } from "./reconnection.js";
+import { WakeUp, yieldToIo } from "./wake-up.js";
 
 const connectTimeoutMs = 10_000;
 
@@ -52,7 +53,7 @@ export class AmqpQueueConnector implements Connector {
   private readonly ready: AmqpRawMessage[] = [];
   /** Delivered and not acknowledged: the ready ones and those core holds. */
   private readonly unacked = new Map<AmqpRawMessage, Unacked>();
-  private readonly waiters = new Set<() => void>();
+  private readonly wakeUp = new WakeUp();
   /** Started and not stopped: a lost connection is reconnected. */
   private running = false;
   private readonly reconnection: Reconnection;
@@ -69,7 +70,7 @@ export class AmqpQueueConnector implements Connector {
     this.reconnection = new Reconnection(
       () => this.subscribe(),
       context,
-      (error) => this.wakeWaiters(error),
+      () => this.wakeUp.all(),
     );
   }
 
@@ -104,7 +105,7 @@ export class AmqpQueueConnector implements Connector {
     if (this.consumer === undefined) throw this.notStarted("getMessages");
     while (this.running && !signal.aborted) {
       if (this.ready.length > 0) return this.ready.splice(0, maxChunkSize);
-      await this.nextChange(signal);
+      await this.wakeUp.wait(signal);
       // Woken by the first delivery of a burst: let the rest of what the socket read be parsed
       // (one turn of the event loop), so the chunk is not a single message.
       if (this.ready.length > 0 && this.ready.length < maxChunkSize) await yieldToIo();
@@ -144,13 +145,14 @@ export class AmqpQueueConnector implements Connector {
   /** Stops consuming, puts back what was delivered and not acknowledged, and disconnects. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wakeWaiters();
+    this.wakeUp.all();
     await this.reconnection.stop();
     const channel = this.channel;
     try {
       if (channel !== undefined) {
         // No new deliveries first, then the held ones back, in order, to the queue's head.
-        if (this.consumerTag !== undefined) await channel.cancel(this.consumerTag);
+        // A channel that closed meanwhile cannot cancel: its close already requeued everything.
+        if (this.consumerTag !== undefined) await channel.cancel(this.consumerTag).catch(() => {});
         for (const { delivery, channel: on } of this.unacked.values()) {
           if (on === channel) channel.nack(delivery, false, true);
         }
@@ -174,7 +176,7 @@ export class AmqpQueueConnector implements Connector {
    */
   protected dropConnection(): void {
     this.running = false;
-    this.wakeWaiters();
+    this.wakeUp.all();
     void this.reconnection.stop();
     const socket = (this.model?.connection as unknown as { stream?: { destroy(): void } })?.stream;
     this.model = undefined;
@@ -222,7 +224,7 @@ export class AmqpQueueConnector implements Connector {
     const message = deliveredForm(delivery, this.settings.queue, this.settings.queueType);
     this.unacked.set(message, { delivery, channel });
     this.ready.push(message);
-    this.wakeWaiters();
+    this.wakeUp.all();
   }
 
   private channelClosed(channel: Channel, cause?: Error): void {
@@ -284,32 +286,12 @@ export class AmqpQueueConnector implements Connector {
     this.unacked.clear();
   }
 
-  private nextChange(signal: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wake = () => {
-        this.waiters.delete(wake);
-        signal.removeEventListener("abort", wake);
-        resolve();
-      };
-      this.waiters.add(wake);
-      signal.addEventListener("abort", wake, { once: true });
-    });
-  }
-
-  private wakeWaiters(_cause?: unknown): void {
-    for (const wake of [...this.waiters]) wake();
-  }
-
   private notStarted(operation: string): Error {
     return new RomewaysError(
       "ROMEWAYS_AMQP_NOT_STARTED",
       `${operation}() on queue "${this.queueName}" needs start() first`,
     );
   }
-}
-
-function yieldToIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function messageOf(error: unknown): string {

@@ -87,8 +87,10 @@ describe("a RabbitMQ restart mid-run", () => {
     );
     expect(outage).toMatch(/^connector:error connection /);
     expect(distinct).toBe(total);
-    // Only deliveries that were in flight when the broker went away can come again.
-    expect(records.length - distinct).toBeLessThanOrEqual(100);
+    // Only deliveries in flight when the broker went away can come again: at most prefetch (100)
+    // unacknowledged at a time, and as many again whose acks the broker took while stopping
+    // but did not apply to the queue before it went down.
+    expect(records.length - distinct).toBeLessThanOrEqual(200);
   });
 });
 
