@@ -9,27 +9,25 @@ import type {
 import type { Outcome, QueueRef, Romeways, RomewaysEvents } from "@romeways/core";
 import { attributeNames, type MessagingAttributes } from "./messaging-attributes.js";
 
-/** What the gauges read of `romeways.health()` (the core's `QueueHealth`), where the app has it. */
-interface QueueHealthFields extends QueueRef {
-  inFlight: number;
-  heldForDelay?: number;
-  lag?: number;
-}
-
-type HealthReader = () => Promise<{ queues: readonly QueueHealthFields[] }>;
-
 /** OTel's recommended buckets for messaging durations, in seconds. */
 const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
 type OutcomeEvent = RomewaysEvents["message:outcome"][0];
 
+/** One queue's gauges, summed over the processes (workers) that run it. */
+interface QueueTotals extends QueueRef {
+  inFlight: number;
+  held: number;
+  /** Undefined when no instance of the queue reports a lag. */
+  lag: number | undefined;
+}
+
 /**
  * The app's metrics, from its events (in the parent, workers' events arrive forwarded, so one
  * process counts every worker): `romeways.messages` by `romeways.outcome`,
- * `messaging.client.consumed.messages`, `messaging.process.duration`; and, at each
- * collection, `romeways.messages.in_flight`, `romeways.messages.held` and
- * `romeways.consumer.lag` from `romeways.health()` (in flight from events where the app
- * has no `health()`).
+ * `messaging.client.consumed.messages`, `messaging.client.sent.messages`,
+ * `messaging.process.duration`; and, at each collection, `romeways.messages.in_flight`,
+ * `romeways.messages.held` and `romeways.consumer.lag` from `romeways.health()`.
  */
 export class QueueMetrics {
   private readonly outcomes: Counter;
@@ -41,9 +39,6 @@ export class QueueMetrics {
   private readonly lag: ObservableGauge;
   /** Attributes per queue, outcome and error type: one object each, not one per message. */
   private readonly outcomeAttributes = new Map<string, Attributes>();
-  /** Received minus settled per queue, from events: in flight where health() is missing. */
-  private readonly counted = new Map<string, { ref: QueueRef; inFlight: number }>();
-  private readonly health: HealthReader | undefined;
 
   constructor(
     private readonly meter: Meter,
@@ -81,8 +76,6 @@ export class QueueMetrics {
       description: "Messages waiting for this consumer, where the broker tells",
       unit: "{message}",
     });
-    const health = (app as { health?: unknown }).health;
-    this.health = typeof health === "function" ? (health.bind(app) as HealthReader) : undefined;
   }
 
   /** Starts counting: listens to the app's events and observes the gauges. */
@@ -92,9 +85,6 @@ export class QueueMetrics {
     events.on("message:published", (event) =>
       this.sent.add(1, this.sentAttributes(event, "publish")),
     );
-    if (this.health === undefined) {
-      events.on("message:received", (event) => this.count(event, 1));
-    }
     this.meter.addBatchObservableCallback(
       (result) => this.observe(result),
       [this.inFlight, this.held, this.lag],
@@ -114,53 +104,29 @@ export class QueueMetrics {
       };
       this.sent.add(1, this.sentAttributes(destination, "dead-letter"));
     }
-    if (event.message !== undefined) {
-      this.duration.record(event.durationMs / 1000, attributes);
-      if (this.health === undefined) this.count(event, -1);
-    }
+    if (event.message !== undefined) this.duration.record(event.durationMs / 1000, attributes);
   }
 
-  private count(ref: QueueRef, by: number): void {
-    const id = `${ref.connectorName}\u0000${ref.queueName}`;
-    let entry = this.counted.get(id);
-    if (entry === undefined) {
-      entry = { ref: { connectorName: ref.connectorName, queueName: ref.queueName }, inFlight: 0 };
-      this.counted.set(id, entry);
-    }
-    entry.inFlight = Math.max(0, entry.inFlight + by);
-  }
-
+  /** Each queue's gauges from one health snapshot (workers' queues included, over IPC). */
   private async observe(result: BatchObservableResult): Promise<void> {
-    if (this.health === undefined) {
-      for (const { ref, inFlight } of this.counted.values()) {
-        result.observe(this.inFlight, inFlight, this.attributes.of(ref));
-      }
-      return;
-    }
-    const totals = new Map<string, QueueHealthFields & { lagKnown: boolean }>();
-    for (const queue of (await this.health()).queues) {
+    const totals = new Map<string, QueueTotals>();
+    for (const queue of (await this.app.health()).queues) {
       const id = `${queue.connectorName}\u0000${queue.queueName}`;
-      const total = totals.get(id) ?? {
-        connectorName: queue.connectorName,
-        queueName: queue.queueName,
-        inFlight: 0,
-        heldForDelay: 0,
-        lag: 0,
-        lagKnown: false,
-      };
-      total.inFlight += queue.inFlight;
-      total.heldForDelay = (total.heldForDelay ?? 0) + (queue.heldForDelay ?? 0);
-      if (queue.lag !== undefined) {
-        total.lag = (total.lag ?? 0) + queue.lag;
-        total.lagKnown = true;
+      let total = totals.get(id);
+      if (total === undefined) {
+        const { connectorName, queueName } = queue;
+        total = { connectorName, queueName, inFlight: 0, held: 0, lag: undefined };
+        totals.set(id, total);
       }
-      totals.set(id, total);
+      total.inFlight += queue.inFlight;
+      total.held += queue.heldForDelay;
+      if (queue.lag !== undefined) total.lag = (total.lag ?? 0) + queue.lag;
     }
     for (const total of totals.values()) {
       const attributes = this.attributes.of(total);
       result.observe(this.inFlight, total.inFlight, attributes);
-      result.observe(this.held, total.heldForDelay ?? 0, attributes);
-      if (total.lagKnown) result.observe(this.lag, total.lag ?? 0, attributes);
+      result.observe(this.held, total.held, attributes);
+      if (total.lag !== undefined) result.observe(this.lag, total.lag, attributes);
     }
   }
 
