@@ -10,7 +10,8 @@ test("the demo handles every payment in a worker process, one after a resend, th
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", main]);
   const lines = stdout
     .split("\n")
-    .filter(Boolean)
+    // romeways' own info lines (start, stop, workers) are checked in core's tests.
+    .filter((line) => line.length > 0 && !line.startsWith("[romeways] "))
     .map((line) =>
       line.replace(/\[(parent|worker) \d+\]/, "[$1 <pid>]").replace(/worker \d+ /, "worker <pid> "),
     );
