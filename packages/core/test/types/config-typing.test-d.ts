@@ -12,6 +12,7 @@ import {
   type QueueConfig,
   registerConnector,
 } from "@romeways/core";
+import { createTestHarness } from "@romeways/testing";
 import * as v from "valibot";
 import { expectTypeOf } from "vitest";
 import { z } from "zod";
@@ -95,6 +96,16 @@ typed.queueConsumer(
   { connectorName: "kafka-main", /*complete: topic, groupId, fromBeginning*/ groupId: "g" },
   noop,
 );
+// A connector of one's own, not in the type map, is named by its queue config type.
+interface JobsQueueConfig extends QueueConfig {
+  lane: "fast" | "slow";
+}
+const custom = createRomeways<{ jobs: JobsQueueConfig }>();
+custom.queueConsumer("jobs", { connectorName: "jobs", lane: "fast" }, noop);
+// @ts-expect-error Type '"medium"' is not assignable to type '"fast" | "slow"'
+custom.queueConsumer("jobs", { connectorName: "jobs", lane: "medium" }, noop);
+// The harness takes an app whatever its connector map.
+void createTestHarness(typed);
 // Without the map: a field no connector has is still an error.
 romeways.queueConsumer("orders", { connectorName: "x", frequency: 1 }, noop);
 // @ts-expect-error 'frequncy' does not exist in type
