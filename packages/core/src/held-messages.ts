@@ -36,7 +36,8 @@ export class HeldMessages {
     for (let index = 0; index < chunk.length; index++) {
       const raw = chunk[index] as RawMessage;
       const dueMs = notBeforeOf(raw);
-      if (dueMs === undefined || dueMs <= (nowMs ??= now())) {
+      if (dueMs !== undefined) nowMs ??= now();
+      if (dueMs === undefined || dueMs <= (nowMs as number)) {
         due?.push(raw);
         continue;
       }
