@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   MemoryQueue,
   type MemoryQueueConfig,
@@ -165,5 +167,25 @@ describe("romeways.health() and the HTTP probes in one process", () => {
     expect((await app.health()).reasons).toContain("the app is stopping");
     await stopping;
     expect(await app.health()).toMatchObject({ state: "stopped", live: false, ready: false });
+  });
+
+  test("a health port in use fails start() naming it; start() works again once the port is free", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const app = createRomeways({
+      logger: portLogger().logger,
+      handleSignals: false,
+      health: { port, host: "127.0.0.1" },
+    });
+    app.connectorRegister({ connector: MemoryQueueConnector, config: { connectorName: "mem" } });
+    app.queueConsumer("q", { connectorName: "mem", queue: new MemoryQueue() }, () => {});
+    await expect(app.start()).rejects.toThrow(
+      new RegExp(`^the health endpoint cannot listen on port ${port}: listen EADDRINUSE`),
+    );
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    await app.start();
+    expect((await get(port, "/readyz")).status).toBe(200);
+    await app.stop();
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { toError } from "../errors/index.js";
+import { RomewaysError, toError } from "../errors/index.js";
 import type { Logger } from "../logger.js";
 import { healthDefaults, type RomewaysHealth } from "./health-types.js";
 
@@ -56,7 +56,17 @@ export async function serveHealth(
       },
     );
   });
-  await listen(server, options.port ?? healthDefaults.port, options.host);
+  const wanted = options.port ?? healthDefaults.port;
+  try {
+    await listen(server, wanted, options.host);
+  } catch (thrown) {
+    const error = toError(thrown);
+    throw new RomewaysError(
+      "ROMEWAYS_HEALTH_PORT",
+      `the health endpoint cannot listen on port ${wanted}: ${error.message} (set health: { port } to another port)`,
+      { cause: error },
+    );
+  }
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, `health endpoint listening on port ${port} (/livez, /readyz)`);
   return {
