@@ -36,62 +36,74 @@ async function outputLine(consumer: ConsumerProcess, prefix: string): Promise<st
 }
 
 describe("a RabbitMQ restart mid-run", () => {
-  test("the app keeps going, reports the outage as connector:error, and handles every message", async () => {
-    const broker = await restartableBroker();
-    const queue = `romeways-restart-${process.pid}-${Date.now()}`;
-    await publishMany(broker.url, queue, total, "quorum");
-    onTestFinished(async () => {
-      const model = await connect(broker.url);
-      await (await model.createChannel()).deleteQueue(queue);
-      await model.close();
-    });
-    const file = handledFile(onTestFinished);
-    const consumer = startConsumerProcess({
-      entry,
-      handledFile: file,
-      env: {
-        AMQP_URL: broker.url,
-        QUEUE: queue,
-        QUEUE_TYPE: "quorum",
-        NO_LOSS_HANDLER_DELAY_MS: "2",
-      },
-      cleanup: onTestFinished,
-    });
-    await consumer.ready;
-    await waitForHandled(file, (records) => records.length >= total / 3, 60_000, consumer);
+  test.each([
+    ["in the app's process", undefined, 1],
+    ["in 2 spawnProcess workers", "2", 2],
+  ] as const)(
+    "consuming %s, the app keeps going, reports the outage as connector:error, and handles every message",
+    async (where, workers, consumers) => {
+      const broker = await restartableBroker();
+      const queue = `romeways-restart-${process.pid}-${Date.now()}`;
+      await publishMany(broker.url, queue, total, "quorum");
+      onTestFinished(async () => {
+        const model = await connect(broker.url);
+        await (await model.createChannel()).deleteQueue(queue);
+        await model.close();
+      });
+      const file = handledFile(onTestFinished);
+      const consumer = startConsumerProcess({
+        entry,
+        handledFile: file,
+        env: {
+          AMQP_URL: broker.url,
+          QUEUE: queue,
+          QUEUE_TYPE: "quorum",
+          NO_LOSS_HANDLER_DELAY_MS: "2",
+          ...(workers === undefined ? {} : { NO_LOSS_WORKERS: workers }),
+        },
+        cleanup: onTestFinished,
+      });
+      await consumer.ready;
+      await waitForHandled(file, (records) => records.length >= total / 3, 60_000, consumer);
 
-    await broker.halt();
-    const outage = await outputLine(consumer, "connector:error connection");
-    const handledWhileDown = (await waitForHandled(file, () => true, 1_000)).length;
-    await broker.resume();
-    const reconnected = await outputLine(consumer, "connector:reconnected");
-    const records = await waitForHandled(
-      file,
-      (all) => new Set(all.map((r) => r.id)).size >= total,
-      120_000,
-      consumer,
-    );
-    expect(consumer.child.exitCode).toBeNull(); // it kept going all along
-    await consumer.kill("SIGTERM");
+      await broker.halt();
+      const outage = await outputLine(consumer, "connector:error connection");
+      const handledWhileDown = (await waitForHandled(file, () => true, 1_000)).length;
+      await broker.resume();
+      const reconnected = await outputLine(consumer, "connector:reconnected");
+      const records = await waitForHandled(
+        file,
+        (all) => new Set(all.map((r) => r.id)).size >= total,
+        120_000,
+        consumer,
+      );
+      expect(consumer.child.exitCode).toBeNull(); // it kept going all along
+      await consumer.kill("SIGTERM");
 
-    const distinct = new Set(records.map((r) => r.id)).size;
-    const errors = consumer
-      .output()
-      .split("\n")
-      .filter((line) => line.startsWith("connector:error"));
-    const downMs = Number(reconnected.split(" ")[1]);
-    console.log(
-      `[amqp] broker restart: ${total} messages, broker stopped after ${handledWhileDown} handled, ` +
-        `down ${downMs} ms as the app saw it; ${errors.length} connector:error event(s) (${errors.map((l) => l.split(" ")[1]).join(", ")}); ` +
-        `${total - distinct} lost, ${records.length - distinct} handled twice`,
-    );
-    expect(outage).toMatch(/^connector:error connection /);
-    expect(distinct).toBe(total);
-    // Only deliveries in flight when the broker went away can come again: at most prefetch (100)
-    // unacknowledged at a time, and as many again whose acks the broker took while stopping
-    // but did not apply to the queue before it went down.
-    expect(records.length - distinct).toBeLessThanOrEqual(200);
-  });
+      const distinct = new Set(records.map((r) => r.id)).size;
+      const errors = consumer
+        .output()
+        .split("\n")
+        .filter((line) => line.startsWith("connector:error"));
+      const downMs = Number(reconnected.split(" ")[1]);
+      console.log(
+        `[amqp] broker restart, consuming ${where}: ${total} messages, broker stopped after ${handledWhileDown} handled, ` +
+          `down ${downMs} ms as the app saw it; ${errors.length} connector:error event(s) (${errors.map((l) => l.split(" ")[1]).join(", ")}); ` +
+          `${total - distinct} lost, ${records.length - distinct} handled twice`,
+      );
+      expect(outage).toMatch(/^connector:error connection /);
+      expect(distinct).toBe(total);
+      // Only deliveries in flight when the broker went away can come again: at most prefetch (100)
+      // unacknowledged at a time, and as many again whose acks the broker took while stopping
+      // but did not apply to the queue before it went down.
+      // Per consumer.
+      expect(records.length - distinct).toBeLessThanOrEqual(200 * consumers);
+      if (workers !== undefined) {
+        expect(new Set(records.map((r) => r.pid)).size).toBe(consumers);
+        expect(records.some((r) => r.pid === consumer.child.pid)).toBe(false);
+      }
+    },
+  );
 });
 
 describe("a RabbitMQ restart under one instance", () => {
