@@ -56,6 +56,48 @@ const adapters = new Map<string, HarnessAdapter>([
     },
   ],
   ["postgres", { rawFields: (_raw, { sequence }) => ({ id: String(sequence + 1) }) }],
+  [
+    "amqp",
+    {
+      rawFields: (raw, { queueName, queueConfig }) => {
+        const { queue, exchange } = queueConfig as { queue?: string; exchange?: string };
+        return {
+          queue: queue ?? queueName,
+          exchange: exchange ?? "",
+          routingKey: queue ?? queueName,
+          redelivered: false,
+          deliveryCount: undefined,
+          properties: { headers: raw.headers ?? {} },
+        };
+      },
+    },
+  ],
+  [
+    "nats",
+    {
+      rawFields: (_raw, { queueName, queueConfig, sequence }) => {
+        const { subject, stream } = queueConfig as { subject?: string; stream?: string };
+        return {
+          subject: subject ?? queueName,
+          stream: stream ?? queueName,
+          streamSequence: sequence + 1,
+          deliveryCount: 1,
+        };
+      },
+    },
+  ],
+  [
+    "sqs",
+    {
+      rawFields: (_raw, { sequence }) => ({
+        sqs: {
+          messageId: `harness-${sequence}`,
+          receiptHandle: `harness-receipt-${sequence}`,
+          receiveCount: 1,
+        },
+      }),
+    },
+  ],
 ]);
 
 /**

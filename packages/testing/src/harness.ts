@@ -32,7 +32,8 @@ export interface TestHarnessOptions {
   shutdownTimeoutMs?: number;
   /**
    * How the fake stands in for each connector (by connectorName): the raw fields its messages
-   * carry. Default: the adapter of the connector's registered name (Kafka, Redis, PostgreSQL).
+   * carry. Default: the adapter of the connector's registered name (Kafka, Redis, PostgreSQL,
+   * AMQP, NATS, SQS).
    */
   adapters?: Record<string, HarnessAdapter>;
   /** Real milliseconds `settled()` and `waitForOutcomes()` wait before failing with what is stuck. Default 10 000. */

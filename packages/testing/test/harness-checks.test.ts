@@ -1,5 +1,8 @@
 import type { KafkaRawMessage } from "@romeways/connector-kafka";
+import "@romeways/connector-amqp";
 import "@romeways/connector-kafka";
+import "@romeways/connector-nats";
+import "@romeways/connector-sqs";
 import type { RedisRawMessage } from "@romeways/connector-redis";
 import "@romeways/connector-redis";
 import { ConfigError, createRomeways, type StandardSchemaV1 } from "@romeways/core";
@@ -123,6 +126,38 @@ describe("the harness checks what production checks", () => {
       .queueConsumer("jobs", { maxChunkSize: 3 }, () => {});
     const error = await harnessError(() => createTestHarness(refused, { adapters }));
     expect(error.field).toBe("maxChunkSize");
+  });
+
+  test("AMQP, NATS and SQS messages carry their connectors' raw fields", async () => {
+    const app = createRomeways({ handleSignals: false });
+    const seen: Record<string, unknown> = {};
+    const record = (name: string) => (message: { raw: object }) => {
+      seen[name] = message.raw;
+    };
+    app
+      .connectorRegister({
+        connector: "amqp",
+        config: { connectorName: "amqp", url: "amqp://127.0.0.1:1" },
+      })
+      .queueConsumer("a", { queue: "jobs" }, record("amqp"));
+    app
+      .connectorRegister({
+        connector: "nats",
+        config: { connectorName: "nats", servers: "127.0.0.1:1" },
+      })
+      .queueConsumer("n", { group: "g", subject: "jobs.n" }, record("nats"));
+    app
+      .connectorRegister({
+        connector: "sqs",
+        config: { connectorName: "sqs", region: "eu-west-1" },
+      })
+      .queueConsumer("s", {}, record("sqs"));
+    await using harness = await createTestHarness(app);
+    for (const queue of ["a", "n", "s"]) harness.publish(queue, "x");
+    await harness.settled();
+    expect(seen.amqp).toMatchObject({ queue: "jobs", routingKey: "jobs", redelivered: false });
+    expect(seen.nats).toMatchObject({ subject: "jobs.n", stream: "n", streamSequence: 1 });
+    expect(seen.sqs).toMatchObject({ sqs: { messageId: "harness-0", receiveCount: 1 } });
   });
 
   test("await using stops the harness at the end of the scope", async () => {
