@@ -97,7 +97,8 @@ export function checkQueueConfig(
 
 /**
  * `strict`: every field must be known. Otherwise (a connector that declares no fields) only a
- * near-miss of a known field fails, since any other name may be the connector's own.
+ * near-miss of a known field fails, one edit away, since any other name may be the
+ * connector's own (`concurrent` is two edits from `concurrency`, and may be meant).
  */
 function checkFields(
   fields: string[],
@@ -108,7 +109,7 @@ function checkFields(
   const knownSet = new Set(known);
   for (const field of fields) {
     if (knownSet.has(field)) continue;
-    const suggestion = closestName(field, known);
+    const suggestion = closestName(field, known, strict ? 3 : 1);
     if (suggestion !== undefined) fail(field, `; did you mean "${suggestion}"?`);
     if (strict) fail(field, ` (known: ${known.join(", ")})`);
   }

@@ -2,11 +2,16 @@
  * The name among `candidates` that `name` was most likely meant to be, for "did you mean"
  * hints in config errors; undefined when none is close. Letter case does not count
  * (`maxChunksize` is `maxChunkSize`), and "close" grows with the name: one edit for short
- * names, up to three for long ones, so that unrelated names are never suggested.
+ * names, up to three for long ones, so that unrelated names are never suggested;
+ * `maxDistance` lowers that bound.
  */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+export function closestName(
+  name: string,
+  candidates: Iterable<string>,
+  maxDistance = 3,
+): string | undefined {
   const wanted = name.toLowerCase();
-  const allowed = Math.min(3, Math.max(1, Math.floor(wanted.length / 4)));
+  const allowed = Math.min(maxDistance, Math.max(1, Math.floor(wanted.length / 4)));
   let best: string | undefined;
   let bestDistance = allowed + 1;
   for (const candidate of candidates) {

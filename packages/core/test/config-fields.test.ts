@@ -148,6 +148,8 @@ describe("queue configs checked per connector at run time", () => {
         connectorName: "mem",
         [typo]: 1,
         ownField: "x",
+        // Two edits from "concurrency": may be the connector's own, so not refused.
+        concurrent: true,
       };
       other.queueConsumer("q", config, () => {});
       const error = await startError(() => other.start());
