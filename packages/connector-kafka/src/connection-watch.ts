@@ -6,8 +6,13 @@ import { type ConnectorContext, createConsoleLogger } from "@romeways/core";
  * group joined (back). The context turns the first loss of an outage into `connector:error`
  * and one warn line, and the way back into `connector:reconnected` and one info line.
  */
+// A broker in its controlled shutdown refuses connections and then answers one more fetch: an
+// answer counts as the way back only once no new failure followed it for this long.
+const recoveryMs = 1_000;
+
 export class ConnectionWatch {
   private down = false;
+  private recovering: ReturnType<typeof setTimeout> | undefined;
   private cause = "";
   /** Before start() joined and after stop(): a connection error is start's or stop's to report. */
   private watching = false;
@@ -29,10 +34,18 @@ export class ConnectionWatch {
 
   watch(on: boolean): void {
     this.watching = on;
-    if (!on) this.down = false;
+    if (on) return;
+    this.down = false;
+    clearTimeout(this.recovering);
+    this.recovering = undefined;
   }
 
   lost(cause: unknown): void {
+    if (this.recovering !== undefined) {
+      // The same outage: the answer in between was not the way back.
+      clearTimeout(this.recovering);
+      this.recovering = undefined;
+    }
     // Once per outage: kafkajs's retries repeat the cause at debug in its own lines.
     if (!this.watching || this.down) return;
     this.down = true;
@@ -44,9 +57,13 @@ export class ConnectionWatch {
 
   /** Cheap when connected: called for every fetch. */
   reachable(): void {
-    if (!this.down) return;
-    this.down = false;
-    this.context.reportReconnected();
+    if (!this.down || this.recovering !== undefined) return;
+    this.recovering = setTimeout(() => {
+      this.recovering = undefined;
+      this.down = false;
+      this.context.reportReconnected();
+    }, recoveryMs);
+    this.recovering.unref();
   }
 }
 

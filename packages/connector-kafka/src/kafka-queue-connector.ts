@@ -18,7 +18,6 @@ import { ConnectionWatch, standaloneContext } from "./connection-watch.js";
 import { joinWithin } from "./group-join.js";
 import { ensureTopics, maxMessageBytesOf, type NeededTopic } from "./kafkajs-admin.js";
 import {
-  acquireProducer,
   type ClientSettings,
   type ConsumerSession,
   type ConsumerSettings,
@@ -26,10 +25,9 @@ import {
   type GroupJoin,
   joinSetbackOf,
   openConsumer,
-  type SharedProducer,
-  settlesWithin,
 } from "./kafkajs-client.js";
 import { isConnectionTrouble } from "./kafkajs-log.js";
+import { acquireProducer, type SharedProducer, settlesWithin } from "./kafkajs-producer.js";
 import { isTooLarge, tooLargeError } from "./send-failure.js";
 
 // A waiting batch heartbeats at least this often, and notices a stopping consumer this fast.
@@ -37,6 +35,8 @@ const maxTickMs = 1_000;
 const defaultStopTimeoutMs = 3_000;
 // After the connections are ended, kafkajs's disconnect returns within a tick or two.
 const abandonGraceMs = 500;
+const firstReopenBackoffMs = 500;
+const maxReopenBackoffMs = 5_000;
 
 /**
  * Consumes one topic in a consumer group and publishes to it, at least once: an offset is
@@ -59,6 +59,7 @@ export class KafkaQueueConnector implements Connector {
   private starting: AbortController | undefined;
   private readonly context: ConnectorContext;
   private readonly connection: ConnectionWatch;
+  private reopenBackoffMs = firstReopenBackoffMs;
   /** Partitions assigned at the last join; undefined before the first. */
   private assigned: readonly number[] | undefined;
 
@@ -140,7 +141,24 @@ export class KafkaQueueConnector implements Connector {
     const bridge = this.bridge;
     if (bridge === undefined) throw this.notStarted("getMessages");
     if (this.stopped || signal.aborted) return [];
-    if (this.crashed !== undefined) await this.reopen();
+    if (this.crashed !== undefined) {
+      try {
+        await this.reopen();
+        this.reopenBackoffMs = firstReopenBackoffMs;
+      } catch (error) {
+        // During an outage a consumer cannot be reopened: part of the outage already reported
+        // (one warn line), not an error per poll. Polls again after a pause.
+        if (this.connection.connected && !isConnectionTrouble(error)) throw error;
+        this.connection.lost(error);
+        this.context.logger.debug(
+          { topic: this.topic, error },
+          `the consumer could not be reopened yet: ${messageOf(error)}`,
+        );
+        await pause(this.reopenBackoffMs, signal);
+        this.reopenBackoffMs = Math.min(this.reopenBackoffMs * 2, maxReopenBackoffMs);
+        return [];
+      }
+    }
     return bridge.take(maxChunkSize, signal);
   }
 
@@ -296,4 +314,16 @@ export class KafkaQueueConnector implements Connector {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

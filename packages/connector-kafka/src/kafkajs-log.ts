@@ -76,6 +76,9 @@ export function kafkaLogCreator(sink: KafkaLogSink): logCreator {
 
 function levelOf(entry: LogEntry, text: string, trouble: boolean): Level {
   if (entry.level >= logLevel.INFO) return "debug";
+  // A broker's error answer to one request: kafkajs retries it or fails the call, which the
+  // connector reports; the answer itself is protocol detail.
+  if (entry.namespace === "Connection" && text.startsWith("Response ")) return "debug";
   if (trouble || routine.test(text)) return "debug";
   return entry.level === logLevel.WARN ? "warn" : "error";
 }

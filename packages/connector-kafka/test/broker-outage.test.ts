@@ -149,7 +149,8 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
       `${mayRepeat.length} of them uncommitted; ${handledDuringOutage} handled during the outage; ` +
       `${duplicates} handled twice (${beyond.length} of them beyond the uncommitted ones); ${seconds(started)}s; ` +
       `connector:error (connection) ${errorsAt.map((at) => `${at - haltedAt} ms`).join(", ")} after the broker exited ` +
-      `(${haltedAt - haltStartedAt} ms after its SIGTERM); ${reconnected.length} reconnected event(s)`,
+      `(${haltedAt - haltStartedAt} ms after its SIGTERM); ${reconnected.length} reconnected event(s); ` +
+      lines.filter((line) => line.startsWith("health ")).join("; "),
   );
   if (outageMs >= 20_000 && workers === undefined) {
     // The lines an operator sees at info and above, from start to stop.
@@ -167,6 +168,12 @@ async function outageRun(outageMs: number, workers: number | undefined): Promise
   expect(Math.min(...errorsAt) - haltedAt).toBeLessThanOrEqual(5_000);
   expect(Math.min(...errorsAt)).toBeLessThan(resumeStartedAt);
   expect(reconnected.length).toBe(errorsAt.length);
+  // romeways.health() right after the first report: not ready, a queue not connected.
+  const down = lines.find((line) => line.startsWith("health down"));
+  expect(down).toMatch(/ready=false connected=.*false/);
+  if (workers === undefined) {
+    expect(lines.find((line) => line.startsWith("health up"))).toMatch(/connected=true$/);
+  }
 }
 
 describe("a broker outage costs no more than what was handled and not yet committed", () => {
