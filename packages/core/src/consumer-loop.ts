@@ -2,24 +2,15 @@ import { Acknowledgements } from "./acknowledgements.js";
 import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { reportConnectorError } from "./connector-error.js";
-import { DeliveredMessage } from "./delivered-message.js";
 import { RomewaysError, toError } from "./errors/index.js";
 import type { ConnectorPhase, QueueRef, RomewaysEmitter } from "./events.js";
-import {
-  callHandler,
-  failedWith,
-  type Handler,
-  type HandlerCallOptions,
-  handlerOk,
-  isThenable,
-} from "./handler-call.js";
+import { failedWith, type Handler, handlerOk, isThenable } from "./handler-call.js";
 import { HeldMessages } from "./held-messages.js";
 import type { Instrumentation } from "./instrumentation.js";
-import { type Listening, listeningTo, notRead } from "./listening.js";
 import type { Logger } from "./logger.js";
-import { decideOutcome, type HandlerResult, type Outcome } from "./outcome.js";
-import { OutcomeSettler, retryDelayMs } from "./outcome-settler.js";
-import { payloadCheckOf } from "./payload-schema.js";
+import { MessagePath } from "./message-path.js";
+import type { HandlerResult } from "./outcome.js";
+import { retryDelayMs } from "./outcome-settler.js";
 import type { ResolvedQueueConfig } from "./queue-config.js";
 import { keyLane, SlotScheduler } from "./slot-scheduler.js";
 
@@ -39,8 +30,6 @@ export interface ConsumerLoopOptions {
   instrumentation?: Instrumentation | undefined;
 }
 
-const handled: Outcome = Object.freeze({ outcome: "handled" });
-
 /**
  * One queue's loop, top to bottom: pace → poll → hold what is not due → handle → outcome → ack.
  * Without `concurrency`/`ordering` it handles a chunk at a time, as Python romeways does; with them,
@@ -54,14 +43,11 @@ export class ConsumerLoop {
   private readonly ref: QueueRef;
   /** Outcome final, not yet acknowledged. */
   private readonly acks: Acknowledgements;
-  private listening = notRead;
   private running: Promise<void> | undefined;
-  private readonly settler: OutcomeSettler;
   private readonly held: HeldMessages;
   private readonly scheduler: SlotScheduler | undefined;
-  private readonly call: HandlerCallOptions;
-  /** Messages whose handler read `message.signal`: the stop deadline aborts them. */
-  private readonly watched = new Set<DeliveredMessage>();
+  /** One message's way from the broker to its outcome. */
+  private readonly path: MessagePath;
 
   constructor(private readonly options: ConsumerLoopOptions) {
     const { config, queueName } = options;
@@ -71,23 +57,15 @@ export class ConsumerLoop {
       config.scheduling.concurrency !== undefined,
       (error) => this.reportConnectorError("ack", error),
     );
-    this.settler = new OutcomeSettler({
+    const { scheduling } = config;
+    this.held = new HeldMessages(scheduling.maxHeldMessages);
+    this.path = new MessagePath({
       ...options,
       ref: this.ref,
       signal: this.signal,
-      listeners: () => this.listeners(),
       finish: (raw) => this.acks.finish(raw),
-      deadLetterQueue: config.deadLetterQueue,
+      epochNow: () => this.epochNow(),
     });
-    const { scheduling } = config;
-    this.held = new HeldMessages(scheduling.maxHeldMessages);
-    this.call = {
-      handler: options.handler,
-      clock: options.clock,
-      timeoutMs: scheduling.handlerTimeoutMs,
-      onLate: (message, result, durationMs) => this.settler.reportLate(message, result, durationMs),
-      payload: payloadCheckOf(config, options.events, this.ref),
-    };
     if (scheduling.concurrency !== undefined) {
       const laneOf = scheduling.ordering === "key" ? keyLane : () => undefined;
       this.scheduler = new SlotScheduler(
@@ -95,7 +73,7 @@ export class ConsumerLoop {
         scheduling.concurrency + config.maxChunkSize,
         config.maxChunkSize,
         laneOf,
-        (raw) => this.process(raw, performance.now()),
+        (raw) => this.path.process(raw, performance.now()),
       );
     }
   }
@@ -123,7 +101,7 @@ export class ConsumerLoop {
         "ROMEWAYS_STOP_DEADLINE",
         "stop() reached shutdownTimeoutMs",
       );
-      for (const message of this.watched) message.abort(reason);
+      this.path.abortWatched(reason);
       await this.acks.flush();
       this.acks.abandon();
     }
@@ -219,14 +197,15 @@ export class ConsumerLoop {
   }
 
   private async processInOrder(chunk: RawMessage[], chunkStart: number): Promise<void> {
-    const { timed } = this.listeners();
+    const { path } = this;
+    const { timed } = path.listeners();
     for (const raw of chunk) {
       // Stopping: what was not started stays unacknowledged and is delivered again.
       if (this.signal.aborted) break;
-      const message = this.receive(raw);
+      const message = path.receive(raw);
       if (message === undefined) continue;
       const started = timed ? performance.now() : chunkStart;
-      const called = callHandler(this.call, message);
+      const called = path.call(message);
       let result: HandlerResult;
       // A Promise first: what an async handler returns, and the cheapest to recognise.
       if (called instanceof Promise || isThenable(called)) {
@@ -240,7 +219,7 @@ export class ConsumerLoop {
       } else {
         result = called;
       }
-      const settling = this.conclude(message, result, started);
+      const settling = path.conclude(message, result, started);
       if (settling !== undefined) await settling;
     }
   }
@@ -253,80 +232,11 @@ export class ConsumerLoop {
         if (--pending === 0) resolve();
       };
       for (const raw of chunk) {
-        const outcome = this.process(raw, started);
+        const outcome = this.path.process(raw, started);
         if (outcome === undefined) settled();
         else outcome.then(settled, settled);
       }
     });
-  }
-
-  /**
-   * Runs the handler on one message and makes its outcome final (or leaves it unacknowledged).
-   * Not async: an outcome final at once (a synchronous handler) costs no promise.
-   */
-  private process(raw: RawMessage, started: number): PromiseLike<void> | undefined {
-    const message = this.receive(raw);
-    if (message === undefined) return undefined;
-    const called = callHandler(this.call, message);
-    if (!isThenable(called)) return this.conclude(message, called, started);
-    // Promise.resolve adopts a foreign thenable safely (its then() may throw).
-    const settling = called instanceof Promise ? called : Promise.resolve(called);
-    return settling.then(
-      () => this.conclude(message, handlerOk, started),
-      (thrown: unknown) => this.conclude(message, failedWith(thrown), started),
-    );
-  }
-
-  /** The message a handler gets; undefined for one without a body, which is discarded. */
-  private receive(raw: RawMessage): DeliveredMessage | undefined {
-    if (raw.body === null) {
-      this.settler.discard(raw);
-      return undefined;
-    }
-    const message = new DeliveredMessage(
-      this.options.queueName,
-      raw as RawMessage & { body: Uint8Array },
-      this.watched,
-    );
-    if (this.listeners().received) {
-      // Spelt out: `{ ...this.ref, message }` takes a slow path costing µs (outcome-settler.ts).
-      const { connectorName, queueName } = this.ref;
-      this.options.events.emit("message:received", { connectorName, queueName, message });
-    }
-    return message;
-  }
-
-  private conclude(
-    message: DeliveredMessage,
-    result: HandlerResult,
-    started: number,
-  ): Promise<void> | undefined {
-    // Only messages whose handler read `signal` are watched: most never are.
-    if (this.watched.size !== 0) this.watched.delete(message);
-    if (result === handlerOk) {
-      // Reading the time costs about as much as the rest of the loop's work on a message.
-      const listening = this.listeners();
-      const durationMs = listening.timed ? performance.now() - started : 0;
-      return this.settler.settle(message, handled, durationMs, listening);
-    }
-    const durationMs = performance.now() - started;
-    let outcome: Outcome = handled;
-    if (!result.ok) {
-      const { queueName, config } = this.options;
-      try {
-        outcome = decideOutcome({
-          queueName,
-          config,
-          message,
-          result,
-          nowMs: this.epochNow(),
-          durationMs,
-        });
-      } catch (bug) {
-        outcome = { outcome: "failed", error: toError(bug) };
-      }
-    }
-    return this.settler.settle(message, outcome, durationMs);
   }
 
   private epochNow(): number {
@@ -335,14 +245,6 @@ export class ConsumerLoop {
 
   /** For `admit`, which reads the time only for a chunk that carries a not-before header. */
   private readonly epochNowOnce = () => this.epochNow();
-
-  /** Per message, `listenerCount` would cost a lookup per event: cached until listeners change. */
-  private listeners(): Listening {
-    if (this.listening.version !== this.options.events.listenersVersion) {
-      this.listening = listeningTo(this.options.events);
-    }
-    return this.listening;
-  }
 
   private reportConnectorError(phase: ConnectorPhase, thrown: unknown): void {
     reportConnectorError(this.options, this.ref, phase, thrown);
