@@ -26,7 +26,7 @@ import { HeldMessages } from "./held-messages.js";
 import { ensureConsumer, ensureStream, expectConsumer } from "./jetstream-setup.js";
 import { NatsLink } from "./nats-link.js";
 import { deliveryInfo, fromNats, type NatsRawMessage, toNats } from "./nats-message.js";
-import { PullRequest } from "./pull-request.js";
+import { PullRequest, SharedInbox } from "./pull-request.js";
 
 /**
  * Consumes one JetStream stream through a durable pull consumer (the queue's `group`) and
@@ -45,6 +45,8 @@ export class NatsQueueConnector implements Connector {
   private streamReady: Promise<void> | undefined;
   protected readonly held = new HeldMessages();
   private pulling: PullRequest | undefined;
+  /** Where the no_wait pulls are answered: one subscription for the instance's life. */
+  private sharedInbox: SharedInbox | undefined;
   private polling: Promise<unknown> | undefined;
   private lag: number | undefined;
   /** A pull failed: the stream or consumer may be gone, the next poll declares them again. */
@@ -86,6 +88,7 @@ export class NatsQueueConnector implements Connector {
       );
     }
     this.settings = settings;
+    this.sharedInbox = new SharedInbox(this.link.current as NatsConnection);
     this.held.startWorking(() => this.link.current, settings.ackWaitMs);
   }
 
@@ -165,11 +168,12 @@ export class NatsQueueConnector implements Connector {
   ): Promise<NatsRawMessage[]> {
     // stop() ended the pull before: no new one may take messages for a stopped instance.
     if (this.stopped || signal?.aborted) return [];
-    const request = new PullRequest(nc, {
-      stream: settings.stream,
-      group: settings.group,
-      ...options,
-    });
+    const request = new PullRequest(
+      nc,
+      { stream: settings.stream, group: settings.group, ...options },
+      // A long poll has an inbox of its own: unsubscribing it is how an abort reaches the server.
+      options.noWait === true ? this.sharedInbox : undefined,
+    );
     this.pulling = request;
     const onAbort = () => request.cancel();
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -241,6 +245,8 @@ export class NatsQueueConnector implements Connector {
         await nc.flush();
       }
     } finally {
+      this.sharedInbox?.close();
+      this.sharedInbox = undefined;
       this.settings = undefined;
       this.js = undefined;
       this.streamReady = undefined;
@@ -260,6 +266,7 @@ export class NatsQueueConnector implements Connector {
     this.held.stopWorking();
     this.pulling?.end();
     this.held.releaseAll();
+    this.sharedInbox = undefined;
     await this.link.close();
   }
 

@@ -1,4 +1,9 @@
-import { createInbox, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import {
+  createInbox,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+} from "@nats-io/transport-node";
 
 /** One pull request's shape: `noWait` answers with what is there now; else it waits `expiresMs`. */
 export interface PullOptions {
@@ -30,29 +35,25 @@ export class PullRequest {
   private resolve!: (messages: Msg[]) => void;
   private reject!: (error: Error) => void;
   private readonly timer: NodeJS.Timeout;
-  private readonly sub;
+  /** Its own inbox's subscription; undefined when it uses the instance's shared inbox. */
+  private readonly sub: Subscription | undefined;
+  /** The reply subject of the request. */
+  readonly inbox: string;
 
   constructor(
     private readonly nc: NatsConnection,
-    options: PullOptions,
+    private readonly options: PullOptions,
+    private readonly shared?: SharedInbox,
   ) {
     this.done = new Promise<Msg[]>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    const inbox = createInbox();
-    this.sub = nc.subscribe(inbox, {
-      callback: (error, msg) => {
-        if (error !== null) this.finish(error);
-        // Statuses come on the inbox itself; messages on the subject they were published to.
-        else if (msg.subject === inbox) this.status(msg);
-        else if (this.finished) this.handBack(msg);
-        else {
-          this.messages.push(msg);
-          if (this.messages.length >= options.batch) this.finish();
-        }
-      },
-    });
+    if (shared !== undefined) this.inbox = shared.attach(this);
+    else {
+      this.inbox = createInbox();
+      this.sub = nc.subscribe(this.inbox, { callback: (error, msg) => this.receive(error, msg) });
+    }
     const request: Record<string, unknown> = { batch: options.batch };
     if (options.noWait === true) request.no_wait = true;
     if (options.expiresMs !== undefined) request.expires = options.expiresMs * 1_000_000;
@@ -72,9 +73,21 @@ export class PullRequest {
       `$JS.API.CONSUMER.MSG.NEXT.${options.stream}.${options.group}`,
       JSON.stringify(request),
       {
-        reply: inbox,
+        reply: this.inbox,
       },
     );
+  }
+
+  /** A message or status for this request (from its own subscription or the shared inbox). */
+  receive(error: Error | null, msg: Msg): void {
+    if (error !== null) this.finish(error);
+    // Statuses come on the inbox itself; messages on the subject they were published to.
+    else if (msg.subject === this.inbox) this.status(msg);
+    else if (this.finished) this.handBack(msg);
+    else {
+      this.messages.push(msg);
+      if (this.messages.length >= this.options.batch) this.finish();
+    }
   }
 
   /** Ends the request now; what it got so far is still its result. */
@@ -101,7 +114,7 @@ export class PullRequest {
   }
 
   private handBack(msg: Msg): void {
-    if (msg.reply !== undefined) this.nc.publish(msg.reply, "-NAK");
+    handBack(this.nc, msg);
   }
 
   private finish(error?: Error): void {
@@ -113,9 +126,62 @@ export class PullRequest {
       this.reject(error);
       for (const msg of this.messages.splice(0)) this.handBack(msg);
     }
+    const sub = this.sub;
+    if (sub === undefined) {
+      this.shared?.detach(this);
+      return;
+    }
     // drain: UNSUB, then what was already sent to the inbox still arrives (and is handed back).
-    const draining = this.sub.drain().catch(() => this.sub.unsubscribe());
-    const timeout = setTimeout(() => this.sub.unsubscribe(), drainTimeoutMs);
+    const draining = sub.drain().catch(() => sub.unsubscribe());
+    const timeout = setTimeout(() => sub.unsubscribe(), drainTimeoutMs);
     void draining.finally(() => clearTimeout(timeout));
+  }
+}
+
+function handBack(nc: NatsConnection, msg: Msg): void {
+  if (msg.reply !== undefined) nc.publish(msg.reply, "-NAK");
+}
+
+/**
+ * One subscription per instance (`<inbox>.*`) for its `no_wait` pulls, which the server always
+ * ends itself (404 or 408): no subscription is made and drained per chunk. Only one of an
+ * instance's pulls runs at a time, so a message belongs to the one attached; JetStream sends
+ * messages with their own subject, and only statuses name the request's reply subject. A
+ * message with no pull attached (one the server sent after its overdue end) is handed back.
+ * A pull that may have to be abandoned while the server still holds it (the long poll) has an
+ * inbox of its own instead, whose unsubscription tells the server to drop it.
+ */
+export class SharedInbox {
+  private readonly prefix = createInbox();
+  private readonly sub: Subscription;
+  private current: PullRequest | undefined;
+  private requests = 0;
+
+  constructor(nc: NatsConnection) {
+    this.sub = nc.subscribe(`${this.prefix}.*`, {
+      callback: (error, msg) => {
+        const current = this.current;
+        if (error !== null) current?.receive(error, msg);
+        else if (msg.subject.startsWith(`${this.prefix}.`)) {
+          // A status: only the attached request's counts (an overdue one's may come late).
+          if (msg.subject === current?.inbox) current.receive(null, msg);
+        } else if (current !== undefined) current.receive(null, msg);
+        else handBack(nc, msg);
+      },
+    });
+  }
+
+  /** The reply subject of `request`, which now gets what arrives. */
+  attach(request: PullRequest): string {
+    this.current = request;
+    return `${this.prefix}.${++this.requests}`;
+  }
+
+  detach(request: PullRequest): void {
+    if (this.current === request) this.current = undefined;
+  }
+
+  close(): void {
+    this.sub.unsubscribe();
   }
 }
