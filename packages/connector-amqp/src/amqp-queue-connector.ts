@@ -138,7 +138,9 @@ export class AmqpQueueConnector implements Connector {
       if (unacked === undefined) continue;
       this.unacked.delete(message as AmqpRawMessage);
       // Delivered on a channel that closed since: the broker put it back, its tag is void.
-      if (unacked.channel === this.channel) unacked.channel.ack(unacked.delivery);
+      if (unacked.channel === this.channel) {
+        unlessClosed(() => unacked.channel.ack(unacked.delivery));
+      }
     }
   }
 
@@ -154,7 +156,7 @@ export class AmqpQueueConnector implements Connector {
         // A channel that closed meanwhile cannot cancel: its close already requeued everything.
         if (this.consumerTag !== undefined) await channel.cancel(this.consumerTag).catch(() => {});
         for (const { delivery, channel: on } of this.unacked.values()) {
-          if (on === channel) channel.nack(delivery, false, true);
+          if (on === channel) unlessClosed(() => channel.nack(delivery, false, true));
         }
       }
     } finally {
@@ -291,6 +293,18 @@ export class AmqpQueueConnector implements Connector {
       "ROMEWAYS_AMQP_NOT_STARTED",
       `${operation}() on queue "${this.queueName}" needs start() first`,
     );
+  }
+}
+
+/**
+ * Runs an ack or nack, which amqplib refuses (IllegalOperationError) on a channel closing
+ * before its close event came: the broker requeues that channel's deliveries anyway.
+ */
+function unlessClosed(settle: () => void): void {
+  try {
+    settle();
+  } catch (error) {
+    if ((error as { name?: unknown } | null)?.name !== "IllegalOperationError") throw error;
   }
 }
 
