@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import * as v from "valibot";
 import { afterEach, describe, expect, expectTypeOf, test } from "vitest";
 import { z } from "zod";
+import { replayOf } from "../src/dead-letter.js";
 import { InvalidPayloadError, ResendError, type Romeways, romewaysHeaders } from "../src/index.js";
 import { memoryApp, nextEvent } from "./support.js";
 
@@ -82,6 +83,10 @@ describe("typed payloads through Standard Schema", () => {
     expect(issues).toEqual([
       { path: "qty", message: expect.stringMatching(/>0|positive|greater/i) },
     ]);
+    // A replay starts the message afresh: the issues go with the other dead-letter headers.
+    const replay = replayOf(sent?.message ?? { body: null }, Date.now());
+    expect(replay.headers?.[romewaysHeaders.issues]).toBeUndefined();
+    expect(replay.headers?.[romewaysHeaders.deadLetterReason]).toBeUndefined();
   });
 
   test("a valibot schema: a rejected message without a dead-letter queue fails and is acknowledged", async () => {
