@@ -15,6 +15,8 @@ export class Acknowledgements {
     /** Acknowledge soon after each outcome, instead of when the loop says so. */
     private readonly eager: boolean,
     private readonly onError: (error: unknown) => void,
+    /** Told how many were acknowledged, for health. */
+    private readonly probe?: { acked(count: number): void } | undefined,
   ) {}
 
   finish(raw: RawMessage): void {
@@ -33,6 +35,7 @@ export class Acknowledgements {
       this.finished = [];
       try {
         await this.connector.ack(done);
+        this.probe?.acked(done.length);
       } catch (error) {
         this.onError(error);
       }

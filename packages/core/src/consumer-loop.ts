@@ -16,6 +16,14 @@ import { keyLane, SlotScheduler } from "./slot-scheduler.js";
 
 export type { Handler } from "./handler-call.js";
 
+/** What the loop tells health; called directly, so that watching costs no promise per poll. */
+export interface LoopProbe {
+  pollStarted(): void;
+  polled(count: number): void;
+  pollFailed(error: unknown): void;
+  acked(count: number): void;
+}
+
 export interface ConsumerLoopOptions {
   queueName: string;
   config: ResolvedQueueConfig;
@@ -26,6 +34,8 @@ export interface ConsumerLoopOptions {
   events: RomewaysEmitter;
   logger: Logger;
   clock: Clock;
+  /** Told of every poll and acknowledgement, for `romeways.health()`. */
+  probe?: LoopProbe | undefined;
   /** Tracing and metrics hooks (guarded); the handler comes already wrapped by them. */
   instrumentation?: Instrumentation | undefined;
 }
@@ -56,6 +66,7 @@ export class ConsumerLoop {
       options.connector,
       config.scheduling.concurrency !== undefined,
       (error) => this.reportConnectorError("ack", error),
+      options.probe,
     );
     const { scheduling } = config;
     this.held = new HeldMessages(scheduling.maxHeldMessages);
@@ -129,7 +140,7 @@ export class ConsumerLoop {
   }
 
   private async run(): Promise<void> {
-    const { connector, config, clock } = this.options;
+    const { connector, config, clock, probe } = this.options;
     const frequencyMs = config.frequency * 1000;
     let lastPollStart: number | undefined;
     let pollFailures = 0;
@@ -161,9 +172,12 @@ export class ConsumerLoop {
           : this.held.pollSignal(this.signal, clock, this.epochNow());
       try {
         const signal = poll?.signal ?? this.signal;
+        probe?.pollStarted();
         chunk = await connector.getMessages(Math.min(room, config.maxChunkSize), signal);
+        probe?.polled(chunk.length);
         pollFailures = 0;
       } catch (error) {
+        probe?.pollFailed(error);
         if (this.signal.aborted) break;
         this.reportConnectorError("poll", error);
         await clock.sleep(retryDelayMs(++pollFailures), this.signal);

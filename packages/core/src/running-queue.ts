@@ -53,8 +53,9 @@ export function buildRunningQueue(
   const loop = new ConsumerLoop({
     queueName,
     config,
-    connector: probe.watch(connector),
+    connector,
     deadLetter,
+    probe,
     ...deps,
     handler: called,
   });

@@ -1,13 +1,11 @@
 import type { Clock } from "../clock.js";
-import type { Connector, RawMessage } from "../connector.js";
 import { toError } from "../errors/index.js";
 import type { ConnectorPhase } from "../events.js";
 import type { OutcomeName } from "../outcome.js";
 
 /**
- * What health knows of one queue's loop, learnt by watching its connector's calls (one
- * bookkeeping step per poll and per ack, nothing per message) and, once health is in use,
- * its outcome events.
+ * What health knows of one queue's loop, told by the loop itself (a few field writes per poll
+ * and per ack, nothing per message) and, once health is in use, by its outcome events.
  */
 export class QueueProbe {
   /** Taken by polls and not acknowledged yet. */
@@ -39,38 +37,29 @@ export class QueueProbe {
     this.lastError = { message: error.message, phase, at: Date.now() };
   }
 
-  /** The connector the loop drives: the same calls, counted. */
-  watch(connector: Connector): Connector {
-    const probe = this;
-    return {
-      start: () => connector.start(),
-      getMessages(maxChunkSize: number, signal: AbortSignal): Promise<RawMessage[]> {
-        probe.polling = true;
-        return connector.getMessages(maxChunkSize, signal).then(
-          (messages) => {
-            probe.polling = false;
-            probe.pollFailures = 0;
-            probe.taken += messages.length;
-            probe.lastPollAt = Date.now();
-            probe.progressed();
-            return messages;
-          },
-          (error: unknown) => {
-            probe.polling = false;
-            probe.pollFailures++;
-            probe.error("poll", toError(error));
-            throw error;
-          },
-        );
-      },
-      sendMessage: (message) => connector.sendMessage(message),
-      ack(messages: RawMessage[]): Promise<void> {
-        return connector.ack(messages).then(() => {
-          probe.taken = Math.max(0, probe.taken - messages.length);
-          probe.progressed();
-        });
-      },
-      stop: () => connector.stop(),
-    };
+  /** The loop starts a poll. The loop calls these directly: no wrapper, no promise per call. */
+  pollStarted(): void {
+    this.polling = true;
+  }
+
+  /** A poll returned `count` messages. */
+  polled(count: number): void {
+    this.polling = false;
+    this.pollFailures = 0;
+    this.taken += count;
+    this.lastPollAt = Date.now();
+    this.progressed();
+  }
+
+  pollFailed(error: unknown): void {
+    this.polling = false;
+    this.pollFailures++;
+    this.error("poll", toError(error));
+  }
+
+  /** The connector acknowledged `count` messages. */
+  acked(count: number): void {
+    this.taken = Math.max(0, this.taken - count);
+    this.progressed();
   }
 }
