@@ -112,6 +112,8 @@ const clientOptionNames = [
   "requestTimeout",
   "enforceRequestTimeout",
   "retry",
+  // Only with a logCreator of the user's: otherwise kafkaLogLevel decides (see kafkajs-log.ts).
+  "logLevel",
   "logCreator",
   "socketFactory",
 ] as const satisfies readonly (keyof KafkaClientOptions)[];

@@ -37,6 +37,8 @@ const defaultStopTimeoutMs = 3_000;
 const abandonGraceMs = 500;
 const firstReopenBackoffMs = 500;
 const maxReopenBackoffMs = 5_000;
+// A crashed consumer's disconnect waits on a broker that may be gone: not longer than this.
+const reopenDisconnectMs = 3_000;
 
 /**
  * Consumes one topic in a consumer group and publishes to it, at least once: an offset is
@@ -60,6 +62,8 @@ export class KafkaQueueConnector implements Connector {
   private readonly context: ConnectorContext;
   private readonly connection: ConnectionWatch;
   private reopenBackoffMs = firstReopenBackoffMs;
+  /** Counts consumers opened; hooks of an older one are ignored. */
+  private sessionId = 0;
   /** Partitions assigned at the last join; undefined before the first. */
   private assigned: readonly number[] | undefined;
 
@@ -251,6 +255,9 @@ export class KafkaQueueConnector implements Connector {
   private async openSession(signal = new AbortController().signal): Promise<void> {
     const bridge = this.bridge as BatchBridge;
     const settings = this.consumerSettings as ConsumerSettings;
+    // A consumer given up on may still log connection errors while it winds down: only the
+    // current one speaks for the connection.
+    const id = ++this.sessionId;
     this.session = await openConsumer(
       this.client,
       settings,
@@ -267,8 +274,12 @@ export class KafkaQueueConnector implements Connector {
           );
           bridge.rebalancing();
         },
-        onReachable: () => this.connection.reachable(),
-        onUnreachable: (cause) => this.connection.lost(cause),
+        onReachable: () => {
+          if (id === this.sessionId) this.connection.reachable();
+        },
+        onUnreachable: (cause) => {
+          if (id === this.sessionId) this.connection.lost(cause);
+        },
         onCrash: (error, willRestart) => {
           if (willRestart) return;
           // kafkajs has disconnected for good: wake the poll loop, whose next poll reopens.
@@ -287,8 +298,12 @@ export class KafkaQueueConnector implements Connector {
       // Cleared first: a crash of the new consumer must not be forgotten.
       this.crashed = undefined;
       try {
-        await this.session?.disconnect().catch(() => {});
+        const old = this.session;
         this.session = undefined;
+        this.sessionId++;
+        if (old !== undefined && !(await settlesWithin(old.disconnect(), reopenDisconnectMs))) {
+          old.abandon();
+        }
         await this.openSession();
       } catch (error) {
         this.crashed ??= crash;
