@@ -49,9 +49,11 @@ export class MessagePath {
   private readonly handlerCall: HandlerCallOptions;
   /** Messages whose handler read `message.signal`: the stop deadline aborts them. */
   private readonly watched = new Set<DeliveredMessage>();
+  private readonly finish: (raw: RawMessage) => void;
 
   constructor(private readonly options: MessagePathOptions) {
     const { config, ref } = options;
+    this.finish = options.finish;
     this.settler = new OutcomeSettler({
       ...options,
       listeners: () => this.listeners(),
@@ -115,8 +117,13 @@ export class MessagePath {
     // Only messages whose handler read `signal` are watched: most never are.
     if (this.watched.size !== 0) this.watched.delete(message);
     if (result === handlerOk) {
-      // Reading the time costs about as much as the rest of the loop's work on a message.
       const listening = this.listeners();
+      // Most messages: handled, nobody listening, nothing to publish. Straight to the acks.
+      if (!listening.handled && !listening.outcome) {
+        this.finish(message.raw);
+        return undefined;
+      }
+      // Reading the time costs about as much as the rest of the loop's work on a message.
       const durationMs = listening.timed ? performance.now() - started : 0;
       return this.settler.settle(message, handled, durationMs, listening);
     }

@@ -25,6 +25,7 @@ export interface QueueHealthInput {
 /** The queue's snapshot: its numbers, and whether it is live and ready, with the reasons. */
 export function queueHealth(queue: ProbedQueue, input: QueueHealthInput): QueueHealth {
   const { probe } = queue;
+  probe.startTiming();
   const own = connectorHealth(queue);
   const connected = own.connected && (queue.connection?.connected ?? true);
   const heldForDelay = queue.loop.heldForDelay;
