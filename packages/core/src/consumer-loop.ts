@@ -74,7 +74,7 @@ export class ConsumerLoop {
       ...options,
       ref: this.ref,
       signal: this.signal,
-      finish: (raw) => this.acks.finish(raw),
+      acks: this.acks,
       epochNow: () => this.epochNow(),
     });
     if (scheduling.concurrency !== undefined) {
@@ -150,8 +150,10 @@ export class ConsumerLoop {
         if (wait > 0) await clock.sleep(wait, this.signal);
         if (this.signal.aborted) break;
       }
-      if (this.scheduler !== undefined) await this.scheduler.whenRoom();
-      if (this.signal.aborted) break;
+      if (this.scheduler !== undefined) {
+        await this.scheduler.whenRoom();
+        if (this.signal.aborted) break;
+      }
       if (this.held.size > 0) {
         const due = this.held.takeDue(this.epochNow());
         if (due.length > 0) await this.dispatch(due, frequencyMs);

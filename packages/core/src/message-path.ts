@@ -1,3 +1,4 @@
+import type { Acknowledgements } from "./acknowledgements.js";
 import type { Clock } from "./clock.js";
 import type { Connector, RawMessage } from "./connector.js";
 import { DeliveredMessage } from "./delivered-message.js";
@@ -32,8 +33,8 @@ export interface MessagePathOptions {
   instrumentation?: Instrumentation | undefined;
   /** Aborted when the loop stops. */
   signal: AbortSignal;
-  /** The message's outcome is final: it may be acknowledged. */
-  finish(raw: RawMessage): void;
+  /** Where messages whose outcome is final wait to be acknowledged. */
+  acks: Acknowledgements;
   epochNow(): number;
 }
 
@@ -49,13 +50,14 @@ export class MessagePath {
   private readonly handlerCall: HandlerCallOptions;
   /** Messages whose handler read `message.signal`: the stop deadline aborts them. */
   private readonly watched = new Set<DeliveredMessage>();
-  private readonly finish: (raw: RawMessage) => void;
+  private readonly acks: Acknowledgements;
 
   constructor(private readonly options: MessagePathOptions) {
     const { config, ref } = options;
-    this.finish = options.finish;
+    this.acks = options.acks;
     this.settler = new OutcomeSettler({
       ...options,
+      finish: (raw) => this.acks.finish(raw),
       listeners: () => this.listeners(),
       deadLetterQueue: config.deadLetterQueue,
     });
@@ -76,9 +78,12 @@ export class MessagePath {
     const message = this.receive(raw);
     if (message === undefined) return undefined;
     const called = callHandler(this.handlerCall, message);
-    if (!isThenable(called)) return this.conclude(message, called, started);
-    // Promise.resolve adopts a foreign thenable safely (its then() may throw).
-    const settling = called instanceof Promise ? called : Promise.resolve(called);
+    let settling: Promise<unknown>;
+    // A Promise first: what an async handler returns, and the cheapest to recognise.
+    if (called instanceof Promise) settling = called;
+    else if (isThenable(called))
+      settling = Promise.resolve(called); // adopts a hostile then() safely
+    else return this.conclude(message, called, started);
     return settling.then(
       () => this.conclude(message, handlerOk, started),
       (thrown: unknown) => this.conclude(message, failedWith(thrown), started),
@@ -120,7 +125,7 @@ export class MessagePath {
       const listening = this.listeners();
       // Most messages: handled, nobody listening, nothing to publish. Straight to the acks.
       if (!listening.handled && !listening.outcome) {
-        this.finish(message.raw);
+        this.acks.finish(message.raw);
         return undefined;
       }
       // Reading the time costs about as much as the rest of the loop's work on a message.
