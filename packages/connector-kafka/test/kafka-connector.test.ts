@@ -134,6 +134,8 @@ describe("the Kafka connector", () => {
       unacked.push(...more);
     }
     const heldBack = unacked.length;
+    // Not acknowledged: every message of the partition, fetched or not (from the high watermark).
+    expect(connector.health()).toMatchObject({ connected: true, lag: 20 });
     await connector.ack(unacked);
     const rest = await take(connector, 20 - heldBack, { timeoutMs: 30_000 });
     console.log(
