@@ -198,7 +198,10 @@ describe("traces of @romeways/opentelemetry", () => {
     const done = collectEvents(romeways, "message:outcome", 2);
     queue.put("invoice 7");
     await romeways.start();
-    const [failed, dead] = await done;
+    // The dead letter may be handled before its source's outcome is emitted: pick them by queue.
+    const outcomes = await done;
+    const failed = outcomes.find((o) => o.queueName === "invoices");
+    const dead = outcomes.find((o) => o.queueName === "invoices.dlq");
     await romeways.stop();
     const failedSpan = processSpans().find((s) => s.name === "process invoices");
     const deadSpan = processSpans().find((s) => s.name === "process invoices.dlq");

@@ -27,12 +27,16 @@ export class QueueProbe {
    * few field writes, no clock read (two reads per poll were a few % of a no-op message).
    */
   private timed = false;
+  /** Polls that returned, so the first read knows whether there was one. */
+  private polls = 0;
 
   /** `health()` reads this probe: keep times from now on; what came before counts as now. */
   startTiming(): void {
     if (this.timed) return;
     this.timed = true;
     this.progressed();
+    // Polls before the first read were not timed: the last of them was at the latest now.
+    if (this.polls > 0) this.lastPollAt = Date.now();
   }
 
   progressed(): void {
@@ -60,6 +64,7 @@ export class QueueProbe {
     this.polling = false;
     this.pollFailures = 0;
     this.taken += count;
+    this.polls++;
     if (!this.timed) return;
     this.lastPollAt = Date.now();
     this.progressed();
