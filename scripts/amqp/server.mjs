@@ -19,7 +19,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { freePort, readTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -27,20 +27,6 @@ const STOP_TIMEOUT_MS = 20_000;
 const DEFAULT_BINARY = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
 const defaultLog = (line) => process.stderr.write(`[amqp] ${line}\n`);
-const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
-
-/** A loopback port that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves true once the port answers the AMQP 0-9-1 header with a frame (Connection.Start). */
 function amqpAnswers(port) {
@@ -62,8 +48,7 @@ async function logTail(dir, lines = 40) {
   const parts = [];
   for (const name of ["startup.log", "log/node.log"]) {
     try {
-      const text = (await fsp.readFile(path.join(dir, name), "utf8")).trimEnd();
-      parts.push(`--- ${name} ---\n${text.split("\n").slice(-lines).join("\n")}`);
+      parts.push(`--- ${name} ---\n${await readTail(path.join(dir, name), lines)}`);
     } catch {}
   }
   return parts.join("\n") || "(no log)";
@@ -266,54 +251,11 @@ export async function startAmqpServer(options = {}) {
   return handle;
 }
 
-async function main(argv) {
-  const [command, ...rest] = argv;
-  if (command !== "start" && command !== "run") {
-    process.stderr.write("usage: server.mjs start | run -- <command...>\n");
-    return 2;
-  }
-  const server = await startAmqpServer();
-  if (command === "start") {
-    process.stdout.write(`AMQP_URL=${server.url}\npid ${server.pid}\n`);
-    await new Promise((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
-    await server.stop();
-    return 0;
-  }
-  const [program, ...args] = rest[0] === "--" ? rest.slice(1) : rest;
-  if (program === undefined) {
-    await server.stop();
-    process.stderr.write("usage: server.mjs run -- <command...>\n");
-    return 2;
-  }
-  const child = spawn(program, args, {
-    stdio: "inherit",
-    env: { ...process.env, AMQP_URL: server.url },
-  });
-  const [code, signal] = await new Promise((resolve) =>
-    child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
-  );
-  await server.stop();
-  return code ?? (signal ? 1 : 0);
-}
-
-function isMain() {
-  if (!process.argv[1]) return false;
-  try {
-    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`[amqp] ${err.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, "amqp", (argv) =>
+  serverCli(argv, {
+    start: startAmqpServer,
+    envVar: "AMQP_URL",
+    usage: "start | run -- <command...>",
+    endWithServer: false,
+  }),
+);

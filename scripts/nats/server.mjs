@@ -17,7 +17,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { freePort, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -25,20 +25,6 @@ const STOP_TIMEOUT_MS = 10_000;
 const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
 const defaultLog = (line) => process.stderr.write(`[nats] ${line}\n`);
-const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
-
-/** A loopback port that was free a moment ago (nats-server binds it a little later). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** nats-server on PATH, else Debian's /usr/sbin one (not on a plain user's PATH). */
 function defaultBinary() {
@@ -70,14 +56,6 @@ function ping(port) {
       if (pinged && reply.includes("PONG\r\n")) done(true);
     });
   });
-}
-
-async function logTail(file, lines = 30) {
-  try {
-    return (await fsp.readFile(file, "utf8")).trimEnd().split("\n").slice(-lines).join("\n");
-  } catch (err) {
-    return `(cannot read ${file}: ${err.message})`;
-  }
 }
 
 /**
@@ -215,55 +193,10 @@ async function startProcess({ binary, port, dataDir, storeDir, configFile, logFi
   return { pid: child.pid, exited, kill, stop };
 }
 
-async function main(argv) {
-  const [command, ...rest] = argv;
-  if (command !== "start" && command !== "run") {
-    process.stderr.write("usage: server.mjs start | run -- <command...>\n");
-    return 2;
-  }
-  const server = await startNatsServer();
-  if (command === "start") {
-    process.stdout.write(`NATS_URL=${server.url}\npid ${server.pid}\n`);
-    await new Promise((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-      void server.exited.then(resolve);
-    });
-    await server.stop();
-    return 0;
-  }
-  const [program, ...args] = rest[0] === "--" ? rest.slice(1) : rest;
-  if (program === undefined) {
-    await server.stop();
-    process.stderr.write("usage: server.mjs run -- <command...>\n");
-    return 2;
-  }
-  const child = spawn(program, args, {
-    stdio: "inherit",
-    env: { ...process.env, NATS_URL: server.url },
-  });
-  const [code, signal] = await new Promise((resolve) =>
-    child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
-  );
-  await server.stop();
-  return code ?? (signal ? 1 : 0);
-}
-
-function isMain() {
-  if (!process.argv[1]) return false;
-  try {
-    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`[nats] ${err.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, "nats", (argv) =>
+  serverCli(argv, {
+    start: startNatsServer,
+    envVar: "NATS_URL",
+    usage: "start | run -- <command...>",
+  }),
+);

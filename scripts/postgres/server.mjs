@@ -15,17 +15,15 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { freePort, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 const defaultLog = (line) => process.stderr.write(`[postgres] ${line}\n`);
-const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
 /** The folder holding initdb and postgres; throws a message saying what to install. */
 export function postgresBinDir() {
@@ -76,17 +74,6 @@ function asUser(user, binary, args) {
   ];
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function run(argv, options) {
   const [command, args] = argv;
   const result = spawnSync(command, args, { encoding: "utf8", ...options });
@@ -95,15 +82,6 @@ function run(argv, options) {
     throw new Error(
       `${path.basename(args.at(-1) ?? command)} failed:\n${result.stdout}${result.stderr}`,
     );
-  }
-}
-
-async function logTail(file, lines = 40) {
-  try {
-    const text = (await fsp.readFile(file, "utf8")).trimEnd();
-    return text ? text.split("\n").slice(-lines).join("\n") : "(empty)";
-  } catch (err) {
-    return `(cannot read ${file}: ${err.message})`;
   }
 }
 
@@ -203,7 +181,7 @@ export async function startPostgresServer(options = {}) {
   const fail = async (reason) => {
     onProcessExit();
     process.off("exit", onProcessExit);
-    const tail = await logTail(logFile);
+    const tail = (await logTail(logFile, 40)) || "(empty)";
     await fsp.rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
     return new Error(`postgres on 127.0.0.1:${port} ${reason}\n--- tail of its log ---\n${tail}`);
   };
@@ -251,61 +229,25 @@ export async function startPostgresServer(options = {}) {
   return { url, port, pid, dir, exited, stop };
 }
 
-async function main(argv) {
-  const [command, ...rest] = argv;
-  if (command === "check") {
-    // What CI runs first: a clear message now beats a failed global setup later.
-    const given = process.env.DATABASE_URL;
-    process.stdout.write(
-      given
-        ? "[postgres] tests use DATABASE_URL\n"
-        : `[postgres] server binaries in ${postgresBinDir()}\n`,
-    );
-    return 0;
-  }
-  if (command !== "start" && command !== "run") {
-    process.stderr.write("usage: server.mjs check | start | run -- <command...>\n");
-    return 2;
-  }
-  const server = await startPostgresServer();
-  if (command === "start") {
-    process.stdout.write(`DATABASE_URL=${server.url}\n`);
-    await new Promise((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
-    await server.stop();
-    return 0;
-  }
-  const cmd = rest[0] === "--" ? rest.slice(1) : rest;
-  if (cmd.length === 0) {
-    await server.stop();
-    throw new Error("run needs a command after --");
-  }
-  const child = spawn(cmd[0], cmd.slice(1), {
-    stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: server.url },
-  });
-  const [code] = await new Promise((resolve) => child.once("exit", (...args) => resolve(args)));
-  await server.stop();
-  return code ?? 1;
-}
-
-function isMain() {
-  if (!process.argv[1]) return false;
-  try {
-    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`[postgres] ${err.message}\n`);
-      process.exit(1);
-    },
+/** What CI runs first: a clear message now beats a failed global setup later. */
+function check() {
+  const given = process.env.DATABASE_URL;
+  process.stdout.write(
+    given
+      ? "[postgres] tests use DATABASE_URL\n"
+      : `[postgres] server binaries in ${postgresBinDir()}\n`,
   );
+  return 0;
 }
+
+runIfMain(import.meta.url, "postgres", (argv) =>
+  serverCli(argv, {
+    start: startPostgresServer,
+    envVar: "DATABASE_URL",
+    commands: { check },
+    usage: "check | start | run -- <command...>",
+    printPid: false,
+    endWithServer: false,
+    noCommandError: "run needs a command after --",
+  }),
+);

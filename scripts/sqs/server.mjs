@@ -16,31 +16,16 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as http from "node:http";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-import { seconds } from "../kafka/jars.mjs";
+import { freePort, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
 import { defaultLog, ensureElasticMqJars } from "./jars.mjs";
 
 export { ELASTICMQ_VERSION, ensureElasticMqJars } from "./jars.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
-
-/** A loopback port that was free a moment ago (the server binds it a little later). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves true once anything answers HTTP on the port. */
 function answersHttp(port) {
@@ -130,13 +115,11 @@ export async function startSqsServer(options = {}) {
     current.unref();
     for (;;) {
       if (exitInfo) {
-        const tail = (await fsp.readFile(logFile, "utf8").catch(() => "")).split("\n").slice(-30);
+        const tail = await logTail(logFile);
         const why = exitInfo.error
           ? `could not run ${java}: ${exitInfo.error.message} (install a JDK 17+: apt-get install default-jre-headless)`
           : `exited early (${exitInfo.signal ?? `exit code ${exitInfo.code}`})`;
-        throw new Error(
-          `ElasticMQ on port ${port} ${why}\n--- tail of ${logFile} ---\n${tail.join("\n")}`,
-        );
+        throw new Error(`ElasticMQ on port ${port} ${why}\n--- tail of ${logFile} ---\n${tail}`);
       }
       if (await answersHttp(port)) break;
       if (performance.now() - started > READY_TIMEOUT_MS) {
@@ -211,59 +194,17 @@ export async function startSqsServer(options = {}) {
   return handle;
 }
 
-async function main(argv) {
-  const [command, ...rest] = argv;
-  if (command === "fetch") {
-    process.stdout.write(`${await ensureElasticMqJars()}\n`);
-    return 0;
-  }
-  if (command !== "start" && command !== "run") {
-    process.stderr.write("usage: server.mjs start | run -- <command...> | fetch\n");
-    return 2;
-  }
-  const server = await startSqsServer({ persist: process.env.SQS_PERSIST === "1" });
-  if (command === "start") {
-    process.stdout.write(`SQS_ENDPOINT=${server.endpoint}\npid ${server.pid}\n`);
-    await new Promise((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-      void server.exited.then(resolve);
-    });
-    await server.stop();
-    return 0;
-  }
-  const [program, ...args] = rest[0] === "--" ? rest.slice(1) : rest;
-  if (program === undefined) {
-    await server.stop();
-    process.stderr.write("usage: server.mjs run -- <command...>\n");
-    return 2;
-  }
-  const child = spawn(program, args, {
-    stdio: "inherit",
-    env: { ...process.env, SQS_ENDPOINT: server.endpoint },
-  });
-  const [code, signal] = await new Promise((resolve) =>
-    child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
-  );
-  await server.stop();
-  return code ?? (signal ? 1 : 0);
+async function fetchJars() {
+  process.stdout.write(`${await ensureElasticMqJars()}\n`);
+  return 0;
 }
 
-function isMain() {
-  if (!process.argv[1]) return false;
-  try {
-    return fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`[sqs] ${err.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, "sqs", (argv) =>
+  serverCli(argv, {
+    start: () => startSqsServer({ persist: process.env.SQS_PERSIST === "1" }),
+    envVar: "SQS_ENDPOINT",
+    value: (server) => server.endpoint,
+    commands: { fetch: fetchJars },
+    usage: "start | run -- <command...> | fetch",
+  }),
+);
