@@ -1,5 +1,6 @@
 // The process plumbing the test-server scripts (scripts/<broker>/server.mjs) share: a free
-// loopback port, the tail of a log file, and the command line every one of them offers
+// loopback port, a spawned server whose exit is tracked, signals by pid, the tail of a log file,
+// and the command line every one of them offers
 //
 //   node scripts/<broker>/server.mjs start              start, print <VAR>=<url> (and the pid),
 //                                                       stay until SIGINT/SIGTERM
@@ -31,6 +32,33 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Spawns a server process, unref'd (the caller's handle decides when to stop it), and tracks its
+ * exit: `exitInfo()` is null while it runs, then `{ code, signal }`, or `{ error }` when it could
+ * not be spawned at all; `exited` settles with the same.
+ */
+export function spawnTracked(binary, args, options) {
+  const child = spawn(binary, args, options);
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    const settle = (info) => {
+      exitInfo ??= info;
+      resolve(exitInfo);
+    };
+    child.once("exit", (code, signal) => settle({ code, signal }));
+    child.once("error", (error) => settle({ code: null, signal: null, error }));
+  });
+  child.unref();
+  return { child, exited, exitInfo: () => exitInfo };
+}
+
+/** Sends a signal to a pid, ignoring a process that is already gone. */
+export function killPid(pid, signal) {
+  try {
+    process.kill(pid, signal);
+  } catch {}
 }
 
 /** The last `lines` lines of a file; rejects if it cannot be read. */

@@ -11,7 +11,6 @@
 //
 // See README.md beside this file.
 
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -19,7 +18,15 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { freePort, readTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
+import {
+  freePort,
+  killPid,
+  readTail,
+  runIfMain,
+  seconds,
+  serverCli,
+  spawnTracked,
+} from "../server-process.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -52,28 +59,6 @@ async function logTail(dir, lines = 40) {
     } catch {}
   }
   return parts.join("\n") || "(no log)";
-}
-
-/** Spawns a process and tracks its exit; `exitInfo()` is null while it runs. */
-function track(binary, args, options) {
-  const child = spawn(binary, args, options);
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    const settle = (info) => {
-      exitInfo ??= info;
-      resolve(exitInfo);
-    };
-    child.once("exit", (code, signal) => settle({ code, signal }));
-    child.once("error", (error) => settle({ code: null, signal: null, error }));
-  });
-  child.unref();
-  return { child, exited, exitInfo: () => exitInfo };
-}
-
-function killPid(pid, signal) {
-  try {
-    process.kill(pid, signal);
-  } catch {}
 }
 
 /** SIGTERM, SIGKILL after STOP_TIMEOUT_MS, resolved once it exited. */
@@ -146,7 +131,7 @@ export async function startAmqpServer(options = {}) {
   };
 
   // Our own epmd in the foreground, so that we hold its pid (the broker would daemonize one).
-  const epmd = track("epmd", ["-port", String(epmdPort)], {
+  const epmd = spawnTracked("epmd", ["-port", String(epmdPort)], {
     cwd: dir,
     env,
     stdio: "ignore",
@@ -169,7 +154,7 @@ export async function startAmqpServer(options = {}) {
   const launch = async () => {
     const since = performance.now();
     const out = fs.openSync(path.join(dir, "startup.log"), "a");
-    broker = track(binary, [], { cwd: dir, env, stdio: ["ignore", out, out] });
+    broker = spawnTracked(binary, [], { cwd: dir, env, stdio: ["ignore", out, out] });
     fs.closeSync(out);
     for (;;) {
       const info = broker.exitInfo();

@@ -10,14 +10,21 @@
 //
 // See README.md beside this file.
 
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { freePort, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
+import {
+  freePort,
+  killPid,
+  logTail,
+  runIfMain,
+  seconds,
+  serverCli,
+  spawnTracked,
+} from "../server-process.mjs";
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -136,22 +143,10 @@ async function startProcess({ binary, port, dataDir, storeDir, configFile, logFi
   // Arguments beside the config file: they read as one line in `ps`.
   const args = ["-c", configFile, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
   args.push("-l", logFile, "-P", path.join(dataDir, "nats.pid"));
-  const child = spawn(binary, args, { cwd: dataDir, stdio: "ignore" });
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    const settle = (info) => {
-      exitInfo = info;
-      resolve(info);
-    };
-    child.once("exit", (code, signal) => settle({ code, signal }));
-    child.once("error", (error) => settle({ code: null, signal: null, error }));
-  });
-  child.unref();
+  const { child, exited, exitInfo } = spawnTracked(binary, args, { cwd: dataDir, stdio: "ignore" });
   const kill = (signal) => {
-    if (exitInfo || child.pid === undefined) return;
-    try {
-      process.kill(child.pid, signal);
-    } catch {}
+    if (exitInfo() || child.pid === undefined) return;
+    killPid(child.pid, signal);
   };
   const fail = async (reason) => {
     kill("SIGKILL");
@@ -160,11 +155,12 @@ async function startProcess({ binary, port, dataDir, storeDir, configFile, logFi
     return new Error(`nats-server on port ${port} ${reason}\n--- tail of ${logFile} ---\n${tail}`);
   };
   for (;;) {
-    if (exitInfo) {
+    const info = exitInfo();
+    if (info) {
       throw await fail(
-        exitInfo.error
-          ? `could not run ${binary}: ${exitInfo.error.message} (install it: apt-get install nats-server)`
-          : `exited early (${exitInfo.signal ?? `exit code ${exitInfo.code}`})`,
+        info.error
+          ? `could not run ${binary}: ${info.error.message} (install it: apt-get install nats-server)`
+          : `exited early (${info.signal ?? `exit code ${info.code}`})`,
       );
     }
     if (await ping(port)) break;
@@ -179,7 +175,7 @@ async function startProcess({ binary, port, dataDir, storeDir, configFile, logFi
   let stopping = null;
   const stop = () => {
     stopping ??= (async () => {
-      if (exitInfo) return;
+      if (exitInfo()) return;
       kill("SIGTERM");
       const timer = setTimeout(() => {
         log(`nats-server pid ${child.pid} ignored SIGTERM, sending SIGKILL`);

@@ -12,13 +12,21 @@
 // (Debian's postgresql packages), else PATH. initdb and postgres refuse to run as root: as root
 // they run as the `postgres` user (or `nobody`) through setpriv, on a temp dir chowned to it.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { freePort, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
+import {
+  freePort,
+  killPid,
+  logTail,
+  runIfMain,
+  seconds,
+  serverCli,
+  spawnTracked,
+} from "../server-process.mjs";
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -156,25 +164,16 @@ export async function startPostgresServer(options = {}) {
     "-c",
     "shared_buffers=64MB",
   ]);
-  const child = spawn(command, args, { cwd: dir, stdio: ["ignore", out, out] });
-  fs.closeSync(out);
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    const settle = (info) => {
-      exitInfo = info;
-      resolve(info);
-    };
-    child.once("exit", (code, signal) => settle({ code, signal }));
-    child.once("error", (error) => settle({ code: null, signal: null, error }));
+  const { child, exited, exitInfo } = spawnTracked(command, args, {
+    cwd: dir,
+    stdio: ["ignore", out, out],
   });
-  child.unref();
+  fs.closeSync(out);
   const pid = child.pid;
   // Best effort: a Node process that exits without stop() leaves no server behind.
   const onProcessExit = () => {
-    if (exitInfo || pid === undefined) return;
-    try {
-      process.kill(pid, "SIGQUIT");
-    } catch {}
+    if (exitInfo() || pid === undefined) return;
+    killPid(pid, "SIGQUIT");
   };
   process.on("exit", onProcessExit);
 
@@ -186,11 +185,12 @@ export async function startPostgresServer(options = {}) {
     return new Error(`postgres on 127.0.0.1:${port} ${reason}\n--- tail of its log ---\n${tail}`);
   };
   while (!postmasterReady(dataDir)) {
-    if (exitInfo) {
+    const info = exitInfo();
+    if (info) {
       throw await fail(
-        exitInfo.error
-          ? `could not start: ${exitInfo.error.message}`
-          : `exited early (${exitInfo.signal ?? exitInfo.code})`,
+        info.error
+          ? `could not start: ${info.error.message}`
+          : `exited early (${info.signal ?? info.code})`,
       );
     }
     if (performance.now() - started > READY_TIMEOUT_MS) {
@@ -207,15 +207,11 @@ export async function startPostgresServer(options = {}) {
   const stop = () => {
     stopping ??= (async () => {
       const stopStarted = performance.now();
-      if (!exitInfo) {
-        try {
-          process.kill(pid, "SIGINT");
-        } catch {}
+      if (!exitInfo()) {
+        killPid(pid, "SIGINT");
         const timer = setTimeout(() => {
           log(`pid ${pid} ignored SIGINT for ${STOP_TIMEOUT_MS / 1000} s, sending SIGKILL`);
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {}
+          killPid(pid, "SIGKILL");
         }, STOP_TIMEOUT_MS);
         await exited;
         clearTimeout(timer);

@@ -9,14 +9,21 @@
 //
 // See README.md beside this file.
 
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { freePort, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
+import {
+  freePort,
+  killPid,
+  logTail,
+  runIfMain,
+  seconds,
+  serverCli,
+  spawnTracked,
+} from "../server-process.mjs";
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -86,32 +93,18 @@ async function startOnce(options) {
     "--daemonize",
     "no",
   ];
-  const child = spawn(binary, args, { cwd: dataDir, stdio: "ignore" });
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    const settle = (info) => {
-      exitInfo = info;
-      resolve(info);
-    };
-    child.once("exit", (code, signal) => settle({ code, signal }));
-    child.once("error", (error) => settle({ code: null, signal: null, error }));
-  });
-  child.unref();
+  const { child, exited, exitInfo } = spawnTracked(binary, args, { cwd: dataDir, stdio: "ignore" });
   // Best effort: a Node process that exits leaves no server behind.
   const onProcessExit = () => {
-    if (exitInfo || child.pid === undefined) return;
-    try {
-      process.kill(child.pid, "SIGKILL");
-    } catch {}
+    if (exitInfo() || child.pid === undefined) return;
+    killPid(child.pid, "SIGKILL");
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   process.on("exit", onProcessExit);
 
   const fail = async (reason) => {
-    if (!exitInfo && child.pid !== undefined) {
-      try {
-        process.kill(child.pid, "SIGKILL");
-      } catch {}
+    if (!exitInfo() && child.pid !== undefined) {
+      killPid(child.pid, "SIGKILL");
       await exited;
     }
     process.off("exit", onProcessExit);
@@ -123,11 +116,12 @@ async function startOnce(options) {
   };
 
   for (;;) {
-    if (exitInfo) {
+    const info = exitInfo();
+    if (info) {
       throw await fail(
-        exitInfo.error
-          ? `could not run ${binary}: ${exitInfo.error.message} (install it: apt-get install redis-server)`
-          : `exited early (${exitInfo.signal ?? `exit code ${exitInfo.code}`})`,
+        info.error
+          ? `could not run ${binary}: ${info.error.message} (install it: apt-get install redis-server)`
+          : `exited early (${info.signal ?? `exit code ${info.code}`})`,
       );
     }
     if (await ping(port)) break;
@@ -141,15 +135,11 @@ async function startOnce(options) {
   let stopping = null;
   const stop = () => {
     stopping ??= (async () => {
-      if (!exitInfo) {
-        try {
-          process.kill(child.pid, "SIGTERM");
-        } catch {}
+      if (!exitInfo()) {
+        killPid(child.pid, "SIGTERM");
         const timer = setTimeout(() => {
           log(`redis-server pid ${child.pid} ignored SIGTERM, sending SIGKILL`);
-          try {
-            process.kill(child.pid, "SIGKILL");
-          } catch {}
+          killPid(child.pid, "SIGKILL");
         }, STOP_TIMEOUT_MS);
         await exited;
         clearTimeout(timer);

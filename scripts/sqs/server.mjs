@@ -19,7 +19,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { freePort, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
+import { freePort, killPid, logTail, runIfMain, seconds, serverCli } from "../server-process.mjs";
 import { defaultLog, ensureElasticMqJars } from "./jars.mjs";
 
 export { ELASTICMQ_VERSION, ensureElasticMqJars } from "./jars.mjs";
@@ -79,9 +79,7 @@ export async function startSqsServer(options = {}) {
 
   const onProcessExit = () => {
     if (child && !exitInfo) {
-      try {
-        process.kill(child.pid, "SIGKILL");
-      } catch {}
+      killPid(child.pid, "SIGKILL");
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
@@ -140,14 +138,10 @@ export async function startSqsServer(options = {}) {
   const halt = async (signal = "SIGKILL") => {
     if (!child || exitInfo) return;
     const pid = child.pid;
-    try {
-      process.kill(pid, signal);
-    } catch {}
+    killPid(pid, signal);
     const timer = setTimeout(() => {
       log(`ElasticMQ pid ${pid} ignored ${signal}, sending SIGKILL`);
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {}
+      killPid(pid, "SIGKILL");
     }, STOP_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
