@@ -202,6 +202,10 @@ export class Supervisor {
       workerIndex: slot.index,
       pid: child.pid ?? -1,
     };
+    // Without a listener, a failed kill or send would be an 'error' event that ends the parent.
+    child.on("error", (error) =>
+      logger.warn({ ...ref, error }, `worker ${slot.index}: ${error.message}`),
+    );
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       child.on("message", (message: WorkerToParent) => {
@@ -357,5 +361,9 @@ function entryPath(entry: string | URL | undefined): string | undefined {
 }
 
 function send(child: ChildProcess, message: ParentToWorker): void {
-  if (child.connected) child.send(message);
+  // A worker may be gone before its exit is seen (EPIPE): with a callback the failure comes here
+  // instead of as an 'error' event that would crash the parent; its 'close' handles the exit.
+  if (child.connected) child.send(message, ignoreSendFailure);
 }
+
+function ignoreSendFailure(): void {}
