@@ -137,6 +137,7 @@ export class ConsumerLoop {
     }
     await this.scheduler?.close();
     await this.acks.flush();
+    this.path.close();
   }
 
   private async run(): Promise<void> {

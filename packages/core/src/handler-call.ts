@@ -22,14 +22,27 @@ export interface HandlerCallOptions {
 /** The result of a handler that resolved: one shared object, no allocation per message. */
 export const handlerOk: HandlerResult = Object.freeze({ ok: true });
 
+/** Calls one message's handler; see `handlerCaller`. */
+export type HandlerCaller = (message: DeliveredMessage) => HandlerResult | PromiseLike<unknown>;
+
 /**
- * The one way core calls a handler, for every mode. A synchronous handler's result comes back
- * at once (no promise at all). A thenable comes back as a promise that settles as the handler
- * does, with no promise of core's own in between; with a deadline, it rejects at the deadline
- * at the latest with a `HandlerTimeoutError`, the message's signal aborted, and what the
- * handler does after that only reaches `onLate`. `failedWith` reads a rejection.
+ * The one way core calls a handler, for every mode, made once per queue for its options. A
+ * synchronous handler's result comes back at once (no promise at all). A thenable comes back as
+ * a promise that settles as the handler does, with no promise of core's own in between; with a
+ * deadline, it rejects at the deadline at the latest with a `HandlerTimeoutError`, the message's
+ * signal aborted, and what the handler does after that only reaches `onLate`. A queue with
+ * neither a schema nor a deadline gets the bare call: no option is read per message.
+ * `failedWith` reads a rejection.
  */
-export function callHandler(
+export function handlerCaller(options: HandlerCallOptions): HandlerCaller {
+  const { handler, payload, timeoutMs } = options;
+  if (payload === undefined && timeoutMs === undefined)
+    return (message) => invoke(handler, message);
+  return (message) => callHandler(options, message);
+}
+
+/** `handlerCaller`'s work for one message, with the options read each time. */
+function callHandler(
   options: HandlerCallOptions,
   message: DeliveredMessage,
 ): HandlerResult | PromiseLike<unknown> {
@@ -43,17 +56,22 @@ function callUnchecked(
   options: HandlerCallOptions,
   message: DeliveredMessage,
 ): HandlerResult | PromiseLike<unknown> {
-  let result: unknown;
+  const called = invoke(options.handler, message);
+  const { timeoutMs } = options;
+  if (timeoutMs === undefined || !isThenable(called)) return called;
+  return withDeadline(options, message, called, timeoutMs);
+}
+
+/** The handler's result: `handlerOk`, what it threw, or its thenable (adopted by the caller). */
+function invoke(handler: Handler, message: DeliveredMessage): HandlerResult | PromiseLike<unknown> {
   try {
-    result = options.handler(message);
+    const result = handler(message);
     // Reading `then` may throw: inside the try. The thenable itself is adopted by the caller
     // (`await`, or `Promise.resolve`), which also guards against a `then()` that throws.
-    if (!isThenable(result)) return handlerOk;
+    return isThenable(result) ? result : handlerOk;
   } catch (thrown) {
     return { ok: false, thrown };
   }
-  const { timeoutMs } = options;
-  return timeoutMs === undefined ? result : withDeadline(options, message, result, timeoutMs);
 }
 
 /** How a handler's promise rejected: a timeout when it is core's deadline (or rethrows it). */
