@@ -1,7 +1,8 @@
 import {
-  ConfigError,
+  type ConfigFailure,
   type ConnectorConfig,
   type ConnectorConfigSpec,
+  configFailure,
   type QueueConfig,
 } from "@romeways/core";
 import type { SocketOptions } from "amqplib";
@@ -70,21 +71,9 @@ export interface QueueSettings {
   bindingKeys: readonly string[];
 }
 
-type Fail = (field: string, message: string) => never;
-
-function failWith(queueName: string, connectorName: unknown): Fail {
-  return (field, message) => {
-    throw new ConfigError(message, {
-      queueName,
-      connectorName: typeof connectorName === "string" ? connectorName : undefined,
-      field,
-    });
-  };
-}
-
 /** Checks the connector config; throws a `ConfigError` naming the queue, connector and field. */
 export function checkConnectorConfig(config: AmqpConnectorConfig, queueName: string): void {
-  const fail = failWith(queueName, config?.connectorName);
+  const fail = configFailure(queueName, config?.connectorName);
   if (typeof config !== "object" || config === null) {
     fail(
       "config",
@@ -106,7 +95,7 @@ export function resolveQueueSettings(
   config: AmqpQueueConfig,
   queueName: string,
 ): QueueSettings {
-  const fail = failWith(queueName, config.connectorName);
+  const fail = configFailure(queueName, config.connectorName);
   const { queue = queueName, exchange, exchangeType = "direct", queueArguments = {} } = config;
   if (typeof queue !== "string" || queue.length === 0 || queue.length > 255) {
     fail("queue", "queue must be a non-empty string of at most 255 characters");
@@ -151,7 +140,7 @@ export function resolveConsumerSettings(
   config: AmqpQueueConfig,
   queueName: string,
 ): ConsumerSettings {
-  const fail = failWith(queueName, config.connectorName);
+  const fail = configFailure(queueName, config.connectorName);
   const widest = Math.max(config.maxChunkSize ?? 10, config.concurrency ?? 1);
   const prefetch = config.prefetch ?? Math.min(2 * widest, 65_535);
   // basic.qos carries a 16-bit count; 0 would mean "no limit", which ends back-pressure.
@@ -167,7 +156,7 @@ export function resolveConsumerSettings(
   return { prefetch };
 }
 
-function queueType(value: unknown, fail: Fail): AmqpQueueType {
+function queueType(value: unknown, fail: ConfigFailure): AmqpQueueType {
   if (value !== "classic" && value !== "quorum") {
     fail("queueType", `queueType must be "classic" or "quorum", got ${String(value)}`);
   }

@@ -1,4 +1,9 @@
-import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
+import {
+  type ConfigFailure,
+  type ConnectorConfig,
+  configFailure,
+  type QueueConfig,
+} from "@romeways/core";
 import {
   defaultPartitionAssigners,
   isPartitionAssignerName,
@@ -118,8 +123,6 @@ const clientOptionNames = [
   "socketFactory",
 ] as const satisfies readonly (keyof KafkaClientOptions)[];
 
-type Fail = (field: string, message: string) => never;
-
 const maxTimerMs = 2 ** 31 - 1;
 
 type NumericField =
@@ -134,22 +137,12 @@ type NumericField =
   | "stopTimeoutMs"
   | "maxBytesInFlight";
 
-function failWith(queueName: string, connectorName: unknown): Fail {
-  return (field, message) => {
-    throw new ConfigError(message, {
-      queueName,
-      connectorName: typeof connectorName === "string" ? connectorName : undefined,
-      field,
-    });
-  };
-}
-
 /** Checks the connector config; throws a `ConfigError` naming the queue, connector and field. */
 export function resolveClientSettings(
   config: KafkaConnectorConfig,
   queueName: string,
 ): ClientSettings {
-  const fail = failWith(queueName, config?.connectorName);
+  const fail = configFailure(queueName, config?.connectorName);
   if (typeof config !== "object" || config === null) {
     fail("config", "pass a Kafka connector config, e.g. { connectorName, brokers }");
   }
@@ -187,7 +180,7 @@ export function resolveTopic(config: QueueConfig & { topic?: unknown }, queueNam
   const { topic } = config;
   if (topic === undefined) return queueName;
   if (typeof topic !== "string" || topic.length === 0) {
-    failWith(queueName, config.connectorName)("topic", "topic must be a non-empty string");
+    configFailure(queueName, config.connectorName)("topic", "topic must be a non-empty string");
   }
   return topic as string;
 }
@@ -197,7 +190,7 @@ export function resolveConsumerSettings(
   config: KafkaQueueConfig,
   queueName: string,
 ): ConsumerSettings {
-  const fail = failWith(queueName, config.connectorName);
+  const fail = configFailure(queueName, config.connectorName);
   const { groupId, fromBeginning = false } = config;
   if (typeof groupId !== "string" || groupId.length === 0) {
     fail("groupId", "set groupId: consumers with the same groupId share the topic's partitions");
@@ -253,7 +246,7 @@ export function resolveConsumerSettings(
 
 function resolvePartitionAssigners(
   assigners: unknown,
-  fail: Fail,
+  fail: ConfigFailure,
 ): (PartitionAssignerName | KafkaPartitionAssigner)[] {
   if (assigners === undefined) return [...defaultPartitionAssigners];
   const expected = `a non-empty list of ${partitionAssignerNames.map((name) => `"${name}"`).join(", ")} or kafkajs assigners`;
@@ -278,7 +271,7 @@ function resolvePartitionAssigners(
 function resolveTopicCreation(
   given: unknown,
   allowAutoTopicCreation: boolean,
-  fail: Fail,
+  fail: ConfigFailure,
 ): TopicCreation {
   if (given === undefined) return allowAutoTopicCreation;
   if (typeof given === "boolean") return given;
@@ -315,7 +308,7 @@ function resolveTopicCreation(
   return given as TopicCreation;
 }
 
-function parseBrokers(brokers: unknown, fail: Fail): string[] {
+function parseBrokers(brokers: unknown, fail: ConfigFailure): string[] {
   const list = typeof brokers === "string" ? brokers.split(",") : brokers;
   if (!Array.isArray(list) || list.some((broker) => typeof broker !== "string")) {
     return fail(

@@ -1,5 +1,10 @@
 import type { NodeConnectionOptions } from "@nats-io/transport-node";
-import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
+import {
+  type ConfigFailure,
+  type ConnectorConfig,
+  configFailure,
+  type QueueConfig,
+} from "@romeways/core";
 
 /** How the connector creates a missing stream (an existing stream is used as it is). */
 export interface NatsStreamOptions {
@@ -67,8 +72,6 @@ export interface ConsumerSettings extends Destination {
   maxAckPending: number;
 }
 
-type Fail = (field: string, message: string) => never;
-
 // Longer timers fire at once in Node.
 const maxTimerMs = 2 ** 31 - 1;
 // What JetStream forbids in stream and consumer names.
@@ -76,19 +79,9 @@ const badNameSign = /[\s.*>/\\]/;
 // What a subject may not contain to be published to and consumed as one queue.
 const badSubject = /(^|\.)(\*|>)(\.|$)|\s|^\.|\.$|\.\./;
 
-function failWith(queueName: string, connectorName: unknown): Fail {
-  return (field, message) => {
-    throw new ConfigError(message, {
-      queueName,
-      connectorName: typeof connectorName === "string" ? connectorName : undefined,
-      field,
-    });
-  };
-}
-
 /** Checks the connector config; throws a `ConfigError` naming the queue, connector and field. */
 export function checkConnectorConfig(config: NatsConnectorConfig, queueName: string): void {
-  const fail = failWith(queueName, config?.connectorName);
+  const fail = configFailure(queueName, config?.connectorName);
   if (typeof config !== "object" || config === null) {
     fail(
       "config",
@@ -132,7 +125,7 @@ export function resolveDestination(
   config: QueueConfig & { subject?: unknown; stream?: unknown },
   queueName: string,
 ): Destination {
-  const fail = failWith(queueName, config.connectorName);
+  const fail = configFailure(queueName, config.connectorName);
   const subject = config.subject ?? queueName;
   if (typeof subject !== "string" || subject.length === 0 || badSubject.test(subject)) {
     fail(
@@ -155,7 +148,7 @@ export function resolveConsumerSettings(
   config: NatsQueueConfig,
   queueName: string,
 ): ConsumerSettings {
-  const fail = failWith(queueName, config.connectorName);
+  const fail = configFailure(queueName, config.connectorName);
   const { group } = config;
   if (typeof group !== "string" || group.length === 0) {
     fail("group", "set group: the durable consumer whose members share the stream's messages");
@@ -183,7 +176,7 @@ export function resolveConsumerSettings(
 function positiveInteger(
   value: unknown,
   field: string,
-  fail: Fail,
+  fail: ConfigFailure,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (!Number.isInteger(value) || (value as number) < 1) {

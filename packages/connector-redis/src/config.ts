@@ -1,8 +1,9 @@
 import { hostname } from "node:os";
 import {
-  ConfigError,
+  type ConfigFailure,
   type ConnectorConfig,
   type ConnectorConfigSpec,
+  configFailure,
   type QueueConfig,
 } from "@romeways/core";
 import type { RedisClientOptions } from "./redis-client.js";
@@ -56,26 +57,14 @@ export interface ConsumerSettings {
   blockMs: number;
 }
 
-type Fail = (field: string, message: string) => never;
-
 // Longer timers fire at once in Node.
 const maxTimerMs = 2 ** 31 - 1;
 // Several instances in one process (one per queue, and a restart) get names of their own.
 let instancesNamed = 0;
 
-function failWith(queueName: string, connectorName: unknown): Fail {
-  return (field, message) => {
-    throw new ConfigError(message, {
-      queueName,
-      connectorName: typeof connectorName === "string" ? connectorName : undefined,
-      field,
-    });
-  };
-}
-
 /** Checks the connector config; throws a `ConfigError` naming the queue, connector and field. */
 export function checkConnectorConfig(config: RedisConnectorConfig, queueName: string): void {
-  const fail = failWith(queueName, config?.connectorName);
+  const fail = configFailure(queueName, config?.connectorName);
   if (typeof config !== "object" || config === null) {
     fail(
       "config",
@@ -96,7 +85,7 @@ export function resolveStream(
   const { stream } = config;
   if (stream === undefined) return queueName;
   if (typeof stream !== "string" || stream.length === 0) {
-    failWith(queueName, config.connectorName)("stream", "stream must be a non-empty string");
+    configFailure(queueName, config.connectorName)("stream", "stream must be a non-empty string");
   }
   return stream as string;
 }
@@ -109,7 +98,7 @@ export function resolveMaxLength(
 ): number | undefined {
   const value = queueConfig.maxLength ?? connectorConfig.maxLength;
   if (value === undefined) return undefined;
-  return positiveInteger(value, "maxLength", failWith(queueName, queueConfig.connectorName));
+  return positiveInteger(value, "maxLength", configFailure(queueName, queueConfig.connectorName));
 }
 
 /** Checks the consumer-only fields, needed by `start()` and not by a send-only instance. */
@@ -117,7 +106,7 @@ export function resolveConsumerSettings(
   config: RedisQueueConfig,
   queueName: string,
 ): ConsumerSettings {
-  const fail = failWith(queueName, config.connectorName);
+  const fail = configFailure(queueName, config.connectorName);
   const { group, consumer } = config;
   if (typeof group !== "string" || group.length === 0) {
     fail("group", "set group: consumers in one group share the stream's messages");
@@ -138,7 +127,7 @@ export function resolveConsumerSettings(
 function positiveInteger(
   value: unknown,
   field: string,
-  fail: Fail,
+  fail: ConfigFailure,
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (!Number.isInteger(value) || (value as number) < 1) {

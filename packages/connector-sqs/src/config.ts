@@ -1,5 +1,10 @@
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
-import { ConfigError, type ConnectorConfig, type QueueConfig } from "@romeways/core";
+import {
+  type ConfigFailure,
+  type ConnectorConfig,
+  configFailure,
+  type QueueConfig,
+} from "@romeways/core";
 
 /** Connector config of the SQS connector: where SQS is, and whether queues are created. */
 export interface SqsConnectorConfig extends ConnectorConfig {
@@ -47,24 +52,12 @@ export interface ConsumerSettings {
   waitTimeSeconds: number;
 }
 
-type Fail = (field: string, message: string) => never;
-
 // SQS' own limit on VisibilityTimeout: 12 hours.
 const maxVisibilitySeconds = 43_200;
 
-function failWith(queueName: string, connectorName: unknown): Fail {
-  return (field, message) => {
-    throw new ConfigError(message, {
-      queueName,
-      connectorName: typeof connectorName === "string" ? connectorName : undefined,
-      field,
-    });
-  };
-}
-
 /** Checks the connector config; throws a `ConfigError` naming the queue, connector and field. */
 export function checkConnectorConfig(config: SqsConnectorConfig, queueName: string): void {
-  const fail = failWith(queueName, config?.connectorName);
+  const fail = configFailure(queueName, config?.connectorName);
   if (typeof config !== "object" || config === null) {
     fail("config", 'pass an SQS connector config, e.g. { connectorName, region: "eu-west-1" }');
   }
@@ -99,7 +92,7 @@ export function resolveSqsQueue(
   const { queue } = config;
   if (queue === undefined) return queueName;
   if (typeof queue !== "string" || queue.length === 0) {
-    failWith(queueName, config.connectorName)(
+    configFailure(queueName, config.connectorName)(
       "queue",
       "queue must be a non-empty SQS queue name or URL",
     );
@@ -115,7 +108,7 @@ export function resolveGroupId(
   const { groupId } = config;
   if (groupId === undefined) return "default";
   if (typeof groupId !== "string" || groupId.length === 0 || groupId.length > 128) {
-    failWith(queueName, config.connectorName)(
+    configFailure(queueName, config.connectorName)(
       "groupId",
       "groupId must be a string of 1 to 128 characters",
     );
@@ -128,7 +121,7 @@ export function resolveConsumerSettings(
   config: SqsQueueConfig,
   queueName: string,
 ): ConsumerSettings {
-  const fail = failWith(queueName, config.connectorName);
+  const fail = configFailure(queueName, config.connectorName);
   return {
     visibilityTimeout: integerIn(
       config.visibilityTimeout ?? 30,
@@ -141,7 +134,13 @@ export function resolveConsumerSettings(
   };
 }
 
-function integerIn(value: unknown, field: string, fail: Fail, min: number, max: number): number {
+function integerIn(
+  value: unknown,
+  field: string,
+  fail: ConfigFailure,
+  min: number,
+  max: number,
+): number {
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
     fail(
       field,

@@ -36,6 +36,8 @@ export { type DecodedBody, decodeBody, encodeResend, type JsonValue } from "./en
 export {
   ConfigError,
   type ConfigErrorContext,
+  type ConfigFailure,
+  configFailure,
   HandlerTimeoutError,
   InvalidPayloadError,
   ResendError,

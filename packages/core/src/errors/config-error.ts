@@ -36,3 +36,20 @@ function describeContext({ queueName, connectorName, field }: ConfigErrorContext
   if (field !== undefined) parts.push(`field "${field}"`);
   return parts.length > 0 ? `${parts.join(", ")}: ` : "";
 }
+
+/** Throws a `ConfigError` naming `field` and the queue and connector it belongs to. */
+export type ConfigFailure = (field: string, message: string) => never;
+
+/**
+ * The `fail(field, message)` a config check calls, bound to its queue and connector. The
+ * connector name is taken only when it is a string: the config being checked may be anything.
+ */
+export function configFailure(queueName: string, connectorName: unknown): ConfigFailure {
+  return (field, message) => {
+    throw new ConfigError(message, {
+      queueName,
+      connectorName: typeof connectorName === "string" ? connectorName : undefined,
+      field,
+    });
+  };
+}

@@ -1,4 +1,9 @@
-export { ConfigError, type ConfigErrorContext } from "./config-error.js";
+export {
+  ConfigError,
+  type ConfigErrorContext,
+  type ConfigFailure,
+  configFailure,
+} from "./config-error.js";
 export { HandlerTimeoutError } from "./handler-timeout-error.js";
 export { InvalidPayloadError } from "./invalid-payload-error.js";
 export { ResendError, type ResendErrorOptions } from "./resend-error.js";
