@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Connector, ConnectorHealth, RawMessage } from "../connector.js";
-import { deadLetterOf } from "../dead-letter.js";
-import { DeliveredMessage } from "../delivered-message.js";
-import { RomewaysError, toError } from "../errors/index.js";
+import { RomewaysError } from "../errors/index.js";
 import type { QueueRef, RomewaysEmitter } from "../events.js";
 import type { Logger } from "../logger.js";
 import type { ResolvedQueueConfig } from "../queue-config.js";
+import { settleCrashedMessage } from "./crash-dead-letter.js";
 import type { WorkerToParent } from "./ipc-messages.js";
 
 /**
@@ -98,44 +97,20 @@ export class CrashGuard implements Connector {
     return typeof this.inner.health === "function" ? this.inner.health() : { connected: true };
   }
 
-  private async settlePoison(raw: RawMessage): Promise<void> {
+  private settlePoison(raw: RawMessage): Promise<void> {
     const { ref, config, events, logger } = this.options;
-    const error = new RomewaysError(
-      "ROMEWAYS_WORKER_CRASHES",
-      "the message was held by worker processes that crashed maxWorkerCrashes times",
-    );
-    const message = new DeliveredMessage(ref.queueName, raw as RawMessage & { body: Uint8Array });
-    const target = config.deadLetterQueue;
-    const deadLetter = this.options.deadLetter();
-    if (target === undefined || deadLetter === undefined || raw.body === null) {
-      logger.error(ref, `message dropped as failed: ${error.message}`);
-      await this.inner.ack([raw]);
-      events.emit("message:failed", { ...ref, message, durationMs: 0, error });
-      return;
-    }
-    try {
-      await deadLetter.sendMessage(
-        deadLetterOf(message, ref.queueName, "crashed", error, Date.now()),
-      );
-      await this.inner.ack([raw]);
-      logger.error(
-        { ...ref, deadLetterQueue: target },
-        `message dead-lettered to "${target}": ${error.message}`,
-      );
-      events.emit("message:dead-lettered", {
-        ...ref,
-        message,
-        durationMs: 0,
-        error,
-        reason: "crashed",
-        deadLetterQueue: target,
-      });
-    } catch (thrown) {
-      // Not acknowledged: the broker delivers it again, and this is tried again then.
-      logger.error(
-        { ...ref, error: toError(thrown) },
-        `dead-lettering a crashing message to "${target}" failed: ${toError(thrown).message}`,
-      );
-    }
+    return settleCrashedMessage({
+      ref,
+      raw,
+      error: new RomewaysError(
+        "ROMEWAYS_WORKER_CRASHES",
+        "the message was held by worker processes that crashed maxWorkerCrashes times",
+      ),
+      deadLetterQueue: config.deadLetterQueue,
+      deadLetter: () => this.options.deadLetter(),
+      ack: (message) => this.inner.ack([message]),
+      events,
+      logger,
+    });
   }
 }

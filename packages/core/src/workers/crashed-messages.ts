@@ -1,10 +1,9 @@
 import type { Connector, RawMessage } from "../connector.js";
-import { deadLetterOf } from "../dead-letter.js";
-import { DeliveredMessage } from "../delivered-message.js";
-import { RomewaysError, toError } from "../errors/index.js";
+import { RomewaysError } from "../errors/index.js";
 import type { RomewaysEmitter } from "../events.js";
 import type { Logger } from "../logger.js";
 import type { ResolvedQueueConfig } from "../queue-config.js";
+import { settleCrashedMessage } from "./crash-dead-letter.js";
 
 /** A message a worker held when it crashed, with its queue. */
 export interface HeldMessage {
@@ -51,43 +50,20 @@ export class CrashedMessages {
     deadLetter: () => Connector,
   ): Promise<void> {
     const { connectorName, maxWorkerCrashes } = this.options.registration;
-    const { logger, events } = this.options;
     const crashes = this.crashesOf(raw);
-    const error = new RomewaysError(
-      "ROMEWAYS_WORKER_CRASHES",
-      `the message was held by ${crashes} worker(s) that crashed (maxWorkerCrashes ${maxWorkerCrashes})`,
-    );
-    const ref = { connectorName, queueName };
-    const message = new DeliveredMessage(queueName, raw as RawMessage & { body: Uint8Array });
-    const target = config.deadLetterQueue;
-    if (target === undefined || raw.body === null) {
-      logger.error({ ...ref, crashes }, `message dropped as failed: ${error.message}`);
-      await source.ack([raw]);
-      events.emit("message:failed", { ...ref, message, durationMs: 0, error });
-      return;
-    }
-    try {
-      const dead = deadLetterOf(message, queueName, "crashed", error, Date.now());
-      await deadLetter().sendMessage(dead);
-      await source.ack([raw]);
-      logger.error(
-        { ...ref, crashes, deadLetterQueue: target },
-        `message dead-lettered to "${target}": ${error.message}`,
-      );
-      events.emit("message:dead-lettered", {
-        ...ref,
-        message,
-        durationMs: 0,
-        error,
-        reason: "crashed",
-        deadLetterQueue: target,
-      });
-    } catch (thrown) {
-      // Left unacknowledged: it is delivered again, and this is tried again then.
-      logger.error(
-        { ...ref, error: toError(thrown) },
-        `dead-lettering a crashing message to "${target}" failed: ${toError(thrown).message}`,
-      );
-    }
+    return settleCrashedMessage({
+      ref: { connectorName, queueName },
+      raw,
+      error: new RomewaysError(
+        "ROMEWAYS_WORKER_CRASHES",
+        `the message was held by ${crashes} worker(s) that crashed (maxWorkerCrashes ${maxWorkerCrashes})`,
+      ),
+      deadLetterQueue: config.deadLetterQueue,
+      deadLetter,
+      ack: (message) => source.ack([message]),
+      events: this.options.events,
+      logger: this.options.logger,
+      logFields: { crashes },
+    });
   }
 }
